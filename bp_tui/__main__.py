@@ -1,0 +1,7 @@
+"""``python -m bp_tui`` is ``bp-tui``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""The gradient of one weight, taken apart into the slides' three factors.
+
+"Gradients for weight is product of:
+ 1. node value feeding into that weight,
+ 2. slope of loss function w.r.t. node it feeds into,
+ 3. slope of activation function at the node it feeds into."
+
+``weight_breakdown`` gives these per sample of the batch, their products,
+the batch mean (= the gradient) and the update ``w - learning_rate x
+gradient``.  ``loss_slope_assembly`` shows how a hidden node's loss slope was
+built from the next layer ("go back one layer at a time").
+
+Both read a ``BatchView`` (the session's ``state.current`` or
+``state.applied``) and return plain frozen records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .state import BatchView
+
+
+@dataclass(frozen=True)
+class WeightBreakdown:
+    """Weight ``(layer, i, j)``: from node i of layer-1 to node j of ``layer``.
+
+    For a bias, ``i`` is None and the node value is 1.  Arrays have one
+    entry per sample of the batch, in ``sample_indices`` order.
+    """
+
+    layer: int
+    i: int | None
+    j: int
+    sample_indices: tuple[int, ...]
+    node_value: np.ndarray
+    loss_slope: np.ndarray
+    activation_slope: np.ndarray
+    product: np.ndarray
+    mean: float  # mean of the products over the batch
+    gradient: float  # the gradient the update applies (equal to ``mean``)
+    learning_rate: float
+    weight: float  # before the update
+    new_weight: float  # weight - learning_rate x gradient
+    at_zero: np.ndarray  # samples where a (leaky) ReLU node sat exactly at 0
+    slopes_combined: bool  # softmax + cross_entropy: loss slope is p - t, activation slope 1
+
+    @property
+    def is_bias(self) -> bool:
+        return self.i is None
+
+
+@dataclass(frozen=True)
+class LossSlopeAssembly:
+    """How the loss slope at hidden node ``node`` of ``layer`` was assembled.
+
+    For each node k of the next layer and each sample: the loss slope at k,
+    the activation slope at k and the weight from ``node`` to k, with their
+    product; summed over k they give ``loss_slope`` (one per sample).
+    """
+
+    layer: int
+    node: int
+    next_loss_slope: np.ndarray  # (n_samples, nodes of next layer)
+    next_activation_slope: np.ndarray  # same shape
+    weight: np.ndarray  # (nodes of next layer,)
+    product: np.ndarray  # (n_samples, nodes of next layer)
+    loss_slope: np.ndarray  # (n_samples,) = product summed over the next layer
+
+
+def weight_breakdown(batch: BatchView, layer: int, i: int | None, j: int,
+                     learning_rate: float, activation: str) -> WeightBreakdown | None:
+    """The three factors for weight (layer, i, j), or the bias of node j if ``i`` is None.
+
+    None until the backward phase of ``layer`` is done for this batch.
+    """
+    if batch.grad_weights[layer] is None:
+        return None
+    n = len(batch.sample_indices)
+    if i is None:
+        node_value = np.ones(n)
+        gradient = float(batch.grad_biases[layer][j])
+        weight = float(batch.biases[layer][j])
+    else:
+        node_value = np.asarray(batch.node_values[layer - 1][:, i])
+        gradient = float(batch.grad_weights[layer][i, j])
+        weight = float(batch.weights[layer][i, j])
+    loss_slope = np.asarray(batch.loss_slopes[layer][:, j])
+    activation_slope = np.asarray(batch.activation_slopes[layer][:, j])
+    with np.errstate(all="ignore"):
+        product = node_value * loss_slope * activation_slope
+        new_weight = weight - learning_rate * gradient
+    relu_like = activation in ("relu", "leaky_relu")
+    at_zero = (batch.pre_activations[layer][:, j] == 0) if relu_like else np.zeros(n, dtype=bool)
+    return WeightBreakdown(
+        layer=layer, i=i, j=j, sample_indices=batch.sample_indices,
+        node_value=node_value, loss_slope=loss_slope, activation_slope=activation_slope,
+        product=product, mean=float(np.mean(product)), gradient=gradient,
+        learning_rate=learning_rate, weight=weight, new_weight=new_weight,
+        at_zero=np.asarray(at_zero), slopes_combined=activation == "softmax",
+    )
+
+
+def loss_slope_assembly(batch: BatchView, layer: int, node: int) -> LossSlopeAssembly | None:
+    """The sum that gave the loss slope at hidden node ``node`` of ``layer``.
+
+    None for the output layer (its loss slope comes from the loss itself) and
+    until the backward phase of ``layer`` is done.
+    """
+    depth = len(batch.node_values) - 1
+    if layer >= depth or batch.loss_slopes[layer] is None:
+        return None
+    next_loss_slope = np.asarray(batch.loss_slopes[layer + 1])
+    next_activation_slope = np.asarray(batch.activation_slopes[layer + 1])
+    weight = np.asarray(batch.weights[layer + 1][node, :])
+    with np.errstate(all="ignore"):
+        product = next_loss_slope * next_activation_slope * weight
+    return LossSlopeAssembly(
+        layer=layer, node=node, next_loss_slope=next_loss_slope,
+        next_activation_slope=next_activation_slope, weight=weight, product=product,
+        loss_slope=np.asarray(batch.loss_slopes[layer][:, node]),
+    )

@@ -1,0 +1,151 @@
+"""Reading typed fields out of a parsed TOML document, with errors that say where.
+
+Every problem becomes a ``ScenarioError`` carrying the file, the field (as a
+dotted path such as ``network.activations[1]``) and what is wrong, so the CLI
+can print ``PATH: WHERE: WHAT`` on one line and the app can show the same.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+_MISSING = object()
+
+
+class ScenarioError(Exception):
+    """A scenario file the user must fix: which file, which field, what is wrong."""
+
+    def __init__(self, path: str, where: str, what: str):
+        super().__init__(f"{path}: {where}: {what}")
+        self.path = str(path)
+        self.where = where
+        self.what = what
+
+    @property
+    def location(self) -> str:
+        """``WHERE: WHAT``, the part the app shows under the file's name."""
+        return f"{self.where}: {self.what}"
+
+
+def _type_name(value: Any) -> str:
+    return {
+        bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+        list: "an array", dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+class Table:
+    """One TOML table being read: knows its file and its dotted name."""
+
+    def __init__(self, path: str, name: str, data: dict):
+        self.path, self.name, self.data = path, name, data
+
+    def where(self, key: str) -> str:
+        return f"{self.name}.{key}" if self.name else key
+
+    def fail(self, where: str, what: str) -> ScenarioError:
+        return ScenarioError(self.path, where, what)
+
+    def only_keys(self, allowed: tuple[str, ...]) -> None:
+        """Refuse keys this table does not know (most likely typos)."""
+        for key in self.data:
+            if key not in allowed:
+                raise self.fail(
+                    self.where(key),
+                    f"unknown key (expected one of {', '.join(allowed)})",
+                )
+
+    def get(self, key: str, default: Any = _MISSING) -> Any:
+        if key in self.data:
+            return self.data[key]
+        if default is _MISSING:
+            raise self.fail(self.where(key), "missing (required)")
+        return default
+
+    def table(self, key: str, required: bool = True) -> "Table | None":
+        value = self.get(key, _MISSING if required else None)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(self.where(key), f"expected a table, got {_type_name(value)}")
+        return Table(self.path, self.where(key), value)
+
+    def string(self, key: str, default: Any = _MISSING, choices: tuple[str, ...] = ()) -> str:
+        value = self.get(key, default)
+        if value is default and default is not _MISSING:
+            return value
+        if not isinstance(value, str):
+            raise self.fail(self.where(key), f"expected a string, got {_type_name(value)}")
+        if choices and value not in choices:
+            raise self.fail(
+                self.where(key),
+                f"unknown value {value!r} (expected one of {', '.join(choices)})",
+            )
+        return value
+
+    def boolean(self, key: str, default: Any = _MISSING) -> bool:
+        value = self.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(self.where(key), f"expected true or false, got {_type_name(value)}")
+        return value
+
+    def integer(self, key: str, default: Any = _MISSING, minimum: int | None = None) -> int:
+        value = self.get(key, default)
+        if value is default and default is not _MISSING:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(self.where(key), f"expected an integer, got {_type_name(value)}")
+        if minimum is not None and value < minimum:
+            raise self.fail(self.where(key), f"must be at least {minimum}, got {value}")
+        return value
+
+    def number(self, key: str, default: Any = _MISSING, positive: bool = False) -> float:
+        value = self.get(key, default)
+        value = number_at(self.path, self.where(key), value)
+        if positive and not value > 0:
+            raise self.fail(self.where(key), f"must be greater than 0, got {value:g}")
+        return value
+
+
+def number_at(path: str, where: str, value: Any) -> float:
+    """A finite number (integer or float; not a boolean), as a float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ScenarioError(path, where, f"expected a number, got {_type_name(value)}")
+    if not math.isfinite(value):
+        raise ScenarioError(path, where, f"must be a finite number, got {value}")
+    return float(value)
+
+
+def matrix_at(path: str, where: str, value: Any, shape: tuple[int, int], what: str) -> np.ndarray:
+    """A rows x columns array of finite numbers, checked row by row.
+
+    ``what`` names the rows and columns for the error, e.g. "2 rows (nodes of
+    layer 0) of 3 numbers (nodes of layer 1)".
+    """
+    rows, cols = shape
+    if not isinstance(value, list):
+        raise ScenarioError(path, where, f"expected an array of {what}, got {_type_name(value)}")
+    if len(value) != rows:
+        raise ScenarioError(path, where, f"expected {what}, got {len(value)} rows")
+    for r, row in enumerate(value):
+        if not isinstance(row, list):
+            raise ScenarioError(path, f"{where}[{r}]", f"expected an array of {cols} numbers, got {_type_name(row)}")
+        if len(row) != cols:
+            raise ScenarioError(path, f"{where}[{r}]", f"expected {cols} numbers, got {len(row)}")
+        for c, x in enumerate(row):
+            number_at(path, f"{where}[{r}][{c}]", x)
+    return np.array(value, dtype=np.float64).reshape(rows, cols)
+
+
+def vector_at(path: str, where: str, value: Any, length: int, what: str) -> np.ndarray:
+    """A list of ``length`` finite numbers."""
+    if not isinstance(value, list):
+        raise ScenarioError(path, where, f"expected an array of {what}, got {_type_name(value)}")
+    if len(value) != length:
+        raise ScenarioError(path, where, f"expected {what}, got {len(value)} numbers")
+    for k, x in enumerate(value):
+        number_at(path, f"{where}[{k}]", x)
+    return np.array(value, dtype=np.float64).reshape(length)

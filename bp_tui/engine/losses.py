@@ -1,0 +1,93 @@
+"""Loss functions, each a value and a slope w.r.t. the prediction.
+
+For predictions ``P`` and targets ``T`` of shape ``(n_samples, n_outputs)``:
+
+- ``value(P, T)``: each sample's loss, shape ``(n_samples,)``.  The batch loss
+  is the mean of these over the batch.
+- ``slope(P, T)``: the slope of *each sample's* loss w.r.t. each output node's
+  value, shape ``(n_samples, n_outputs)``: the slides' "slope of the loss
+  function w.r.t. the output node".  For one mse output it is ``2 * error``.
+
+Cross-entropy only follows softmax, and the two slopes are taken together:
+its ``slope`` is the slope w.r.t. the output *pre-activation*, ``p - t``,
+and softmax's own slope is 1 (``activations.Softmax``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: bce clips p to [CLIP, 1 - CLIP]; no epsilon is added inside the log.
+CLIP = 1e-15
+
+
+class Loss:
+    name = ""
+    #: The output activation this loss requires, if any.
+    needs_output: str | None = None
+
+    def value(self, P: np.ndarray, T: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def slope(self, P: np.ndarray, T: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class MeanSquaredError(Loss):
+    """Mean over output nodes of (prediction - target)^2."""
+
+    name = "mse"
+
+    def value(self, P, T):
+        error = P - T
+        return np.mean(error * error, axis=1)
+
+    def slope(self, P, T):
+        return 2.0 * (P - T) / P.shape[1]
+
+
+class BinaryCrossEntropy(Loss):
+    """Mean over output nodes of -(t log p + (1 - t) log(1 - p))."""
+
+    name = "bce"
+    needs_output = "sigmoid"
+
+    def value(self, P, T):
+        p = np.clip(P, CLIP, 1.0 - CLIP)
+        return np.mean(-(T * np.log(p) + (1.0 - T) * np.log(1.0 - p)), axis=1)
+
+    def slope(self, P, T):
+        p = np.clip(P, CLIP, 1.0 - CLIP)
+        return (p - T) / (p * (1.0 - p)) / P.shape[1]
+
+
+class CrossEntropy(Loss):
+    """-sum(t log p) over the output nodes of a softmax; t is one-hot."""
+
+    name = "cross_entropy"
+    needs_output = "softmax"
+
+    def value(self, P, T):
+        # Terms with t = 0 are 0 even where p underflowed to 0 (no 0 * -inf).
+        with np.errstate(divide="ignore"):
+            terms = np.where(T > 0, T * np.log(P), 0.0)
+        return -np.sum(terms, axis=1)
+
+    def slope(self, P, T):
+        # Loss slope and softmax slope taken together: w.r.t. the pre-activation.
+        return P - T
+
+
+LOSSES: dict[str, Loss] = {
+    cls.name: cls() for cls in (MeanSquaredError, BinaryCrossEntropy, CrossEntropy)
+}
+
+
+def loss(name: str) -> Loss:
+    """The loss called ``name``; unknown names list the valid ones."""
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown loss {name!r} (expected one of {', '.join(LOSSES)})"
+        ) from None

@@ -1,0 +1,239 @@
+"""The training session: backpropagation one phase at a time.
+
+One update is a cycle of phases, exactly as on the slides:
+
+1. forward through layers 1..L, one phase per layer (the loss is known once
+   the last layer is done);
+2. backward through layers L..1, one phase per layer ("go back one layer at a
+   time"), the first starting from the loss slope at the output;
+3. the update: every weight moves by ``-learning_rate * gradient``.
+
+Batches follow each other through an epoch, epochs through training.  The
+session refuses phases out of order, so gradients are never accumulated twice.
+It does no I/O and has no callbacks: a UI calls its step methods and reads
+``state``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations as _activations
+from . import losses as _losses
+from .network import hidden_loss_slope, pre_activation, weight_gradient
+from .scenario import Scenario
+from .schedule import Schedule
+from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase, SessionState, frozen, frozen_all
+
+
+class PhaseOrderError(RuntimeError):
+    """A phase was asked for out of turn; the message says what comes next."""
+
+
+class _Pass:
+    """One batch's forward and backward passes, filled in phase by phase."""
+
+    __slots__ = ("epoch", "batch", "indices", "X", "T", "W", "b", "Z", "A",
+                 "sample_loss", "batch_loss", "loss_slope", "activation_slope",
+                 "grad_W", "grad_b", "W_after", "b_after")
+
+    def __init__(self, epoch, batch, indices, X, T, W, b, depth):
+        self.epoch, self.batch, self.indices = epoch, batch, indices
+        self.X, self.T, self.W, self.b = X, T, W, b
+        empty = [None] * (depth + 1)
+        self.Z, self.A = list(empty), [X] + empty[1:]
+        self.loss_slope, self.activation_slope = list(empty), list(empty)
+        self.grad_W, self.grad_b = list(empty), list(empty)
+        self.sample_loss = self.batch_loss = None
+        self.W_after = self.b_after = None
+
+    def view(self) -> BatchView:
+        return BatchView(
+            epoch=self.epoch, batch=self.batch, sample_indices=tuple(self.indices.tolist()),
+            targets=frozen(self.T), weights=frozen_all(self.W), biases=frozen_all(self.b),
+            pre_activations=frozen_all(self.Z), node_values=frozen_all(self.A),
+            sample_loss=frozen(self.sample_loss), batch_loss=self.batch_loss,
+            loss_slopes=frozen_all(self.loss_slope), activation_slopes=frozen_all(self.activation_slope),
+            grad_weights=frozen_all(self.grad_W), grad_biases=frozen_all(self.grad_b),
+            weights_after=None if self.W_after is None else frozen_all(self.W_after),
+            biases_after=None if self.b_after is None else frozen_all(self.b_after),
+        )
+
+
+class TrainingSession:
+    """Trains a scenario's network phase by phase; see the module docstring."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.depth = len(scenario.layers) - 1
+        self.act = [None] + [_activations.ACTIVATIONS[n] for n in scenario.activations]
+        self.loss_fn = _losses.LOSSES[scenario.loss]
+        self.learning_rate = scenario.learning_rate
+        self.schedule = Schedule(scenario.samples, scenario.effective_batch_size,
+                                 scenario.epochs, scenario.shuffle, scenario.seed)
+        self.reset()
+
+    # ----------------------------------------------------------------- state
+    def reset(self) -> None:
+        """Back to the scenario's initial weights, before the first phase."""
+        W, b = self.scenario.initial_parameters()
+        self.W = [None] + W
+        self.b = [None] + b
+        self.updates_done = 0
+        self.last_phase: Phase | None = None
+        self.next_phase: Phase | None = Phase(FORWARD, 1)
+        self.applied: _Pass | None = None
+        self._loss_history = np.empty(1024)
+        self._epoch_loss: list[float] = []
+        self._epoch_sum = 0.0
+        self._start_batch()
+
+    def _start_batch(self) -> None:
+        epoch, batch, indices = self.schedule.at(self.updates_done)
+        s = self.scenario
+        self.current = _Pass(epoch, batch, indices, s.inputs[indices], s.targets[indices],
+                             self.W, self.b, self.depth)
+
+    @property
+    def finished(self) -> bool:
+        return self.next_phase is None
+
+    @property
+    def loss_history(self) -> np.ndarray:
+        return self._loss_history[: self.updates_done]
+
+    @property
+    def state(self) -> SessionState:
+        """An immutable snapshot of everything a UI shows."""
+        s, cur = self.scenario, self.current
+        seen = 0 if self.finished else self.schedule.samples_before(cur.batch)
+        running = self._epoch_sum / seen if seen else None
+        return SessionState(
+            title=s.title, layers=s.layers, activations=("",) + s.activations, loss=s.loss,
+            learning_rate=self.learning_rate, bias=s.bias,
+            weights=frozen_all(self.W), biases=frozen_all(self.b),
+            epoch=cur.epoch, epochs=s.epochs, batch=cur.batch,
+            batches_per_epoch=self.schedule.batches_per_epoch, samples=s.samples,
+            updates_done=self.updates_done, total_updates=self.schedule.total_updates,
+            last_phase=self.last_phase, next_phase=self.next_phase,
+            current=cur.view(), applied=None if self.applied is None else self.applied.view(),
+            loss_history=frozen(self.loss_history), epoch_loss=frozen(np.array(self._epoch_loss)),
+            epoch_running_loss=running,
+        )
+
+    # ----------------------------------------------------------------- phases
+    def _expect(self, kind: str, layer: int | None) -> Phase:
+        nxt = self.next_phase
+        if nxt is None:
+            raise PhaseOrderError(f"training is finished: all {self.scenario.epochs} epochs are done")
+        if nxt.kind == kind and (layer is None or layer == nxt.layer):
+            return nxt
+        raise PhaseOrderError(self._refusal(kind, layer, nxt))
+
+    def _refusal(self, kind: str, layer: int | None, nxt: Phase) -> str:
+        then = f"next: {nxt.describe(self.depth)}"
+        cur = self.current
+        if kind == FORWARD:
+            if layer is not None and cur.A[layer] is not None:
+                return f"the forward pass of layer {layer} is already done for this batch; {then}"
+            if nxt.kind == FORWARD:
+                return f"the forward pass goes layer by layer; {then}"
+            return f"the forward pass is already done for this batch; {then}"
+        if kind == BACKWARD:
+            if nxt.kind == FORWARD:
+                return f"the forward pass is not done yet; {then}"
+            if layer is not None and cur.grad_W[layer] is not None:
+                return (f"the backward pass of layer {layer} is already done for this batch "
+                        f"(gradients are never accumulated twice); {then}")
+            if nxt.kind == UPDATE:
+                return f"the backward pass is already done for this batch; {then}"
+            return f"the backward pass goes from the last layer to the first; {then}"
+        return f"the {'forward' if nxt.kind == FORWARD else 'backward'} pass is not done yet; {then}"
+
+    def forward(self, layer: int | None = None) -> Phase:
+        """Compute the next layer's pre-activations and node values."""
+        phase = self._expect(FORWARD, layer)
+        l, cur = phase.layer, self.current
+        with np.errstate(all="ignore"):
+            Z = pre_activation(cur.A[l - 1], cur.W[l], cur.b[l])
+            cur.Z[l], cur.A[l] = Z, self.act[l].value(Z)
+            if l == self.depth:
+                cur.sample_loss = self.loss_fn.value(cur.A[l], cur.T)
+                cur.batch_loss = float(np.mean(cur.sample_loss))
+        return self._done(phase, Phase(FORWARD, l + 1) if l < self.depth else Phase(BACKWARD, l))
+
+    def backward(self, layer: int | None = None) -> Phase:
+        """Loss slopes, activation slopes and gradients of the next layer back."""
+        phase = self._expect(BACKWARD, layer)
+        l, cur = phase.layer, self.current
+        with np.errstate(all="ignore"):
+            if l == self.depth:
+                loss_slope = self.loss_fn.slope(cur.A[l], cur.T)
+            else:
+                loss_slope = hidden_loss_slope(cur.loss_slope[l + 1], cur.activation_slope[l + 1], cur.W[l + 1])
+            cur.loss_slope[l] = loss_slope
+            cur.activation_slope[l] = self.act[l].slope(cur.Z[l], cur.A[l])
+            grad_W, grad_b = weight_gradient(cur.A[l - 1], loss_slope, cur.activation_slope[l])
+        cur.grad_W[l] = grad_W
+        cur.grad_b[l] = grad_b if cur.b[l] is not None else None
+        return self._done(phase, Phase(BACKWARD, l - 1) if l > 1 else Phase(UPDATE))
+
+    def update(self) -> Phase:
+        """Every weight and bias moves by -learning_rate x gradient; next batch."""
+        phase = self._expect(UPDATE, None)
+        cur, lr = self.current, self.learning_rate
+        with np.errstate(all="ignore"):
+            self.W = [None] + [W - lr * g for W, g in zip(cur.W[1:], cur.grad_W[1:])]
+            self.b = [None] + [None if b is None else b - lr * g for b, g in zip(cur.b[1:], cur.grad_b[1:])]
+        cur.W_after, cur.b_after = self.W, self.b
+        self._record_loss(cur)
+        self.applied = cur
+        self.updates_done += 1
+        if self.updates_done == self.schedule.total_updates:
+            self.last_phase, self.next_phase = phase, None
+            return phase
+        self._start_batch()
+        return self._done(phase, Phase(FORWARD, 1))
+
+    def _record_loss(self, cur: _Pass) -> None:
+        if self.updates_done == len(self._loss_history):
+            self._loss_history = np.concatenate([self._loss_history, np.empty(len(self._loss_history))])
+        self._loss_history[self.updates_done] = cur.batch_loss
+        self._epoch_sum += cur.batch_loss * len(cur.indices)
+        if cur.batch == self.schedule.batches_per_epoch:
+            self._epoch_loss.append(self._epoch_sum / self.scenario.samples)
+            self._epoch_sum = 0.0
+
+    def _done(self, phase: Phase, following: Phase) -> Phase:
+        self.last_phase, self.next_phase = phase, following
+        return phase
+
+    # ----------------------------------------------------------- conveniences
+    def step(self) -> Phase:
+        """The next phase, whatever it is."""
+        nxt = self.next_phase
+        if nxt is None:
+            raise PhaseOrderError(f"training is finished: all {self.scenario.epochs} epochs are done")
+        if nxt.kind == FORWARD:
+            return self.forward()
+        if nxt.kind == BACKWARD:
+            return self.backward()
+        return self.update()
+
+    def finish_update(self) -> None:
+        """Run phases until the current batch's update is applied."""
+        target = self.updates_done + 1
+        while not self.finished and self.updates_done < target:
+            self.step()
+
+    def finish_epoch(self) -> None:
+        """Run phases until the current epoch's last update is applied."""
+        epoch = self.current.epoch
+        while not self.finished and self.current.epoch == epoch:
+            self.step()
+
+    def run_updates(self, count: int) -> None:
+        """Run ``count`` whole updates (fewer if training ends first)."""
+        target = self.updates_done + count
+        while not self.finished and self.updates_done < target:
+            self.step()
