@@ -93,8 +93,13 @@ def run_trace(argv: list[str]) -> int:
 
 
 def run_check(argv: list[str]) -> int:
+    """Every file is checked; one ``PATH: WHERE: WHAT`` line per bad file.
+
+    The ``PATH: ok (TITLE)`` lines go to stdout only when all files are valid,
+    so a failed check prints nothing on stdout (exit 2), as any user error.
+    """
     args = _check_parser().parse_args(argv)
-    failed = 0
+    failed, ok = 0, []
     for name in args.scenarios:
         try:
             scenario = load_scenario(name)
@@ -102,8 +107,11 @@ def run_check(argv: list[str]) -> int:
             print(error, file=sys.stderr)
             failed += 1
         else:
-            print(f"{name}: ok ({scenario.title})")
-    return 2 if failed else 0
+            ok.append(f"{name}: ok ({' '.join(scenario.title.split())})")
+    if failed:
+        return 2
+    print("\n".join(ok))
+    return 0
 
 
 def run_screenshot(argv: list[str]) -> int:

@@ -3,7 +3,7 @@
 Feature columns are all columns that are not targets, in file order.  A
 numeric target column is used as it is; a non-numeric one (e.g. a species
 name) is one-hot encoded with its classes in sorted order, one output node
-per class.
+per class.  Errors name the file's line (counting the header as line 1).
 """
 
 from __future__ import annotations
@@ -16,84 +16,118 @@ import numpy as np
 
 from .fields import ScenarioError
 
+#: Refuse CSV files larger than this (everything is held in memory).
+MAX_CSV_BYTES = 256 * 1024**2
+
 
 def _as_number(text: str) -> float | None:
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         return None
-    return value
 
 
 def read_header(scenario_path: str, where: str, csv_path: Path) -> list[str]:
     """The column names of ``csv_path`` (its first non-empty row)."""
-    return [name.strip() for name in _rows(scenario_path, where, csv_path)[0]]
+    return _header(scenario_path, where, csv_path, _rows(scenario_path, where, csv_path))
 
 
-def _rows(scenario_path: str, where: str, csv_path: Path) -> list[list[str]]:
-    """The non-empty rows of the file, or a ScenarioError saying why not."""
+def _rows(scenario_path: str, where: str, csv_path: Path) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of the file with their line numbers, or a ScenarioError."""
 
     def fail(what: str) -> ScenarioError:
         return ScenarioError(scenario_path, where, what)
 
     try:
-        with open(csv_path, newline="", encoding="utf-8") as handle:
-            rows = list(csv.reader(handle))
+        if csv_path.is_dir():
+            raise IsADirectoryError
+        if csv_path.stat().st_size > MAX_CSV_BYTES:
+            raise fail(f"{csv_path} is too large (over {MAX_CSV_BYTES // 1024**2} MiB)")
+        with open(csv_path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            rows = [(reader.line_num, row) for row in reader]
     except FileNotFoundError:
         raise fail(f"no such file: {csv_path}") from None
     except IsADirectoryError:
         raise fail(f"is a folder, not a file: {csv_path}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError:
+        raise fail(f"{csv_path} is not UTF-8 text") from None
+    except (OSError, csv.Error) as exc:
         raise fail(f"cannot read {csv_path}: {exc}") from None
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise fail(f"{csv_path.name} is empty (expected a header row, then samples)")
     return rows
 
 
-def read_csv(scenario_path: str, where: str, csv_path: Path, target_columns: list[str]):
-    """Read ``csv_path``; returns ``(inputs, targets, feature_names, target_names)``."""
+def _header(scenario_path: str, where: str, csv_path: Path, rows) -> list[str]:
+    header = [name.strip() for name in rows[0][1]]
+    for k, name in enumerate(header):
+        if not name:
+            raise ScenarioError(scenario_path, where, f"{csv_path.name} header: column {k + 1} has no name")
+        if name in header[:k]:
+            raise ScenarioError(scenario_path, where, f"{csv_path.name} header: column {name!r} appears twice")
+    return header
+
+
+def read_csv(scenario_path: str, where: str, csv_path: Path, target_columns: list[str],
+             columns_where: str | None = None):
+    """Read ``csv_path``; returns ``(inputs, targets, feature_names, target_names)``.
+
+    Problems with the file are reported at ``where`` (``data.csv``); a target
+    column missing from the file at ``columns_where`` (``data.target_columns``).
+    """
 
     def fail(what: str) -> ScenarioError:
         return ScenarioError(scenario_path, where, what)
 
     rows = _rows(scenario_path, where, csv_path)
-    header = [name.strip() for name in rows[0]]
+    header = _header(scenario_path, where, csv_path, rows)
     body = rows[1:]
     if not body:
         raise fail(f"{csv_path.name} has a header but no samples")
-    for name in target_columns:
+    for k, name in enumerate(target_columns):
         if name not in header:
-            raise fail(f"target column {name!r} is not in {csv_path.name} (columns: {', '.join(header)})")
-    for line, row in enumerate(body, start=2):
+            at = f"{columns_where}[{k}]" if columns_where else where
+            raise ScenarioError(
+                scenario_path, at, f"no column {name!r} in {csv_path.name} (columns: {', '.join(header)})"
+            )
+    for line, row in body:
         if len(row) != len(header):
             raise fail(f"{csv_path.name} line {line}: {len(row)} fields, the header has {len(header)}")
 
     features = [name for name in header if name not in target_columns]
     if not features:
         raise fail(f"{csv_path.name} has no feature columns besides the targets")
-    columns = {name: [row[k].strip() for row in body] for k, name in enumerate(header)}
+    lines = [line for line, _ in body]
+    columns = {name: [row[k].strip() for _, row in body] for k, name in enumerate(header)}
 
     inputs = np.empty((len(body), len(features)))
     for k, name in enumerate(features):
-        for line, text in enumerate(columns[name], start=2):
+        for r, text in enumerate(columns[name]):
             value = _as_number(text)
             if value is None or not math.isfinite(value):
-                raise fail(f"{csv_path.name} line {line}, column {name!r}: not a finite number: {text!r}")
-            inputs[line - 2, k] = value
+                raise fail(f"{csv_path.name} line {lines[r]}, column {name!r}: not a finite number: {text!r}")
+            inputs[r, k] = value
 
     target_blocks, target_names = [], []
     for name in target_columns:
-        block, names = _target_column(name, columns[name])
+        block, names = _target_column(fail, csv_path.name, name, columns[name], lines)
         target_blocks.append(block)
         target_names.extend(names)
     return inputs, np.hstack(target_blocks), features, target_names
 
 
-def _target_column(name: str, cells: list[str]):
+def _target_column(fail, file_name: str, name: str, cells: list[str], lines: list[int]):
     """A numeric column as is; otherwise one-hot over its sorted classes."""
+    for r, text in enumerate(cells):
+        if not text:
+            raise fail(f"{file_name} line {lines[r]}, column {name!r}: empty target")
     values = [_as_number(text) for text in cells]
-    if all(v is not None and math.isfinite(v) for v in values):
+    if all(v is not None for v in values):
+        for r, v in enumerate(values):
+            if not math.isfinite(v):
+                raise fail(f"{file_name} line {lines[r]}, column {name!r}: not a finite number: {cells[r]!r}")
         return np.array(values, dtype=np.float64).reshape(-1, 1), [name]
     classes = sorted(set(cells))
     index = {label: k for k, label in enumerate(classes)}

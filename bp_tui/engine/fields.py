@@ -7,6 +7,8 @@ can print ``PATH: WHERE: WHAT`` on one line and the app can show the same.
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import math
 from typing import Any
 
@@ -19,8 +21,9 @@ class ScenarioError(Exception):
     """A scenario file the user must fix: which file, which field, what is wrong."""
 
     def __init__(self, path: str, where: str, what: str):
+        path, where, what = (_one_line(str(part)) for part in (path, where, what))
         super().__init__(f"{path}: {where}: {what}")
-        self.path = str(path)
+        self.path = path
         self.where = where
         self.what = what
 
@@ -30,10 +33,21 @@ class ScenarioError(Exception):
         return f"{self.where}: {self.what}"
 
 
+def _one_line(text: str) -> str:
+    """Line breaks (from a quoted key, a CSV header...) shown escaped: one line per error."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def counted(n: int, word: str) -> str:
+    """``1 number``, ``2 numbers``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _type_name(value: Any) -> str:
     return {
         bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-        list: "an array", dict: "a table",
+        list: "an array", dict: "a table", datetime.datetime: "a date-time",
+        datetime.date: "a date", datetime.time: "a time",
     }.get(type(value), type(value).__name__)
 
 
@@ -53,9 +67,11 @@ class Table:
         """Refuse keys this table does not know (most likely typos)."""
         for key in self.data:
             if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
                 raise self.fail(
                     self.where(key),
-                    f"unknown key (expected one of {', '.join(allowed)})",
+                    f"unknown key ({hint}expected one of {', '.join(allowed)})",
                 )
 
     def get(self, key: str, default: Any = _MISSING) -> Any:
@@ -114,9 +130,13 @@ def number_at(path: str, where: str, value: Any) -> float:
     """A finite number (integer or float; not a boolean), as a float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ScenarioError(path, where, f"expected a number, got {_type_name(value)}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond float64
+        raise ScenarioError(path, where, f"too large for a float64 number ({len(str(abs(value)))} digits)") from None
+    if not math.isfinite(number):
         raise ScenarioError(path, where, f"must be a finite number, got {value}")
-    return float(value)
+    return number
 
 
 def matrix_at(path: str, where: str, value: Any, shape: tuple[int, int], what: str) -> np.ndarray:
@@ -129,12 +149,12 @@ def matrix_at(path: str, where: str, value: Any, shape: tuple[int, int], what: s
     if not isinstance(value, list):
         raise ScenarioError(path, where, f"expected an array of {what}, got {_type_name(value)}")
     if len(value) != rows:
-        raise ScenarioError(path, where, f"expected {what}, got {len(value)} rows")
+        raise ScenarioError(path, where, f"expected {what}, got {counted(len(value), 'row')}")
     for r, row in enumerate(value):
         if not isinstance(row, list):
-            raise ScenarioError(path, f"{where}[{r}]", f"expected an array of {cols} numbers, got {_type_name(row)}")
+            raise ScenarioError(path, f"{where}[{r}]", f"expected an array of {counted(cols, 'number')}, got {_type_name(row)}")
         if len(row) != cols:
-            raise ScenarioError(path, f"{where}[{r}]", f"expected {cols} numbers, got {len(row)}")
+            raise ScenarioError(path, f"{where}[{r}]", f"expected {counted(cols, 'number')}, got {len(row)}")
         for c, x in enumerate(row):
             number_at(path, f"{where}[{r}][{c}]", x)
     return np.array(value, dtype=np.float64).reshape(rows, cols)
@@ -145,7 +165,7 @@ def vector_at(path: str, where: str, value: Any, length: int, what: str) -> np.n
     if not isinstance(value, list):
         raise ScenarioError(path, where, f"expected an array of {what}, got {_type_name(value)}")
     if len(value) != length:
-        raise ScenarioError(path, where, f"expected {what}, got {len(value)} numbers")
+        raise ScenarioError(path, where, f"expected {what}, got {counted(len(value), 'number')}")
     for k, x in enumerate(value):
         number_at(path, f"{where}[{k}]", x)
     return np.array(value, dtype=np.float64).reshape(length)

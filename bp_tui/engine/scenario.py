@@ -14,16 +14,17 @@ from pathlib import Path
 import numpy as np
 
 from . import activations, losses
-from .csvdata import read_csv, read_header
-from .fields import ScenarioError, Table, matrix_at, vector_at
+from .fields import ScenarioError, Table, counted, matrix_at, vector_at
 from .network import INITS, initial_weights
+from .scenario_data import check_targets, read_data
 
 #: Refuse networks whose arrays would need more memory than this.
 MAX_BYTES = 2 * 1024**3
+#: Refuse scenario files larger than this (a scenario is a few lines of text).
+MAX_FILE_BYTES = 64 * 1024**2
 
 TOP_KEYS = ("title", "description", "network", "data", "training", "breakpoints")
 NETWORK_KEYS = ("layers", "activations", "bias", "weights", "biases", "init", "seed")
-DATA_KEYS = ("inputs", "targets", "csv", "target_columns")
 TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle")
 
 
@@ -90,49 +91,76 @@ def bundled_names() -> list[str]:
 
 
 def resolve_scenario(name_or_path: str) -> Path:
-    """A path as given, or the bundled scenario of that name (``xor``)."""
+    """A path as given, or the bundled scenario of that name (``xor``).
+
+    An existing file wins; a bare name (no folder, no ``.toml``) is then looked
+    up among the bundled scenarios.
+    """
+    if not str(name_or_path).strip():
+        raise ScenarioError(repr(str(name_or_path)), "scenario", "empty name (expected a file or a bundled scenario)")
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists() or len(path.parts) > 1:
+    if path.is_file() or path.suffix == ".toml" or len(path.parts) > 1:
         return path
     bundled = bundled_dir() / f"{name_or_path}.toml"
     if bundled.is_file():
         return bundled
+    if path.exists():  # e.g. a folder: load_scenario says what it is
+        return path
     raise ScenarioError(
-        name_or_path, "scenario",
+        str(name_or_path), "scenario",
         f"no such file or bundled scenario (bundled: {', '.join(bundled_names())})",
     )
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read, parse and validate a scenario file (or a bundled scenario's name)."""
-    path = resolve_scenario(str(name_or_path))
-    shown = str(name_or_path) if Path(str(name_or_path)).suffix == ".toml" else str(path)
+    """Read, parse and validate a scenario file (or a bundled scenario's name).
+
+    Errors name the file as the user gave it.
+    """
+    shown = str(name_or_path)
+    path = resolve_scenario(shown)
+    text = _read_text(shown, path)
     try:
-        text = path.read_text(encoding="utf-8")
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(shown, text, exc) from None
+    return scenario_from_dict(document, path=shown, base_dir=path.parent)
+
+
+def _read_text(shown: str, path: Path) -> str:
+    if path.is_dir():
+        raise ScenarioError(shown, "file", "is a folder, not a scenario file")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError(shown, "file", "no such file") from None
     except IsADirectoryError:
         raise ScenarioError(shown, "file", "is a folder, not a scenario file") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(shown, "file", "is not UTF-8 text") from None
     except OSError as exc:
         raise ScenarioError(shown, "file", f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(shown, "file", f"too large for a scenario file (over {MAX_FILE_BYTES // 1024**2} MiB)")
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(shown, exc) from None
-    return scenario_from_dict(document, path=shown, base_dir=path.parent)
+        return raw.decode("utf-8-sig")  # a byte-order mark is tolerated
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            shown, f"line {line}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
-def _syntax_error(path: str, exc: tomllib.TOMLDecodeError) -> ScenarioError:
+def _syntax_error(path: str, text: str, exc: tomllib.TOMLDecodeError) -> ScenarioError:
+    """``line N: invalid TOML: WHAT (column C)``; always with a line number."""
     message = str(exc)
-    where = "TOML"
-    if "(at line " in message:
+    line = f"line {max(1, len(text.splitlines()))}"  # "at end of document"
+    if " (at " in message:
         message, _, at = message.rpartition(" (at ")
-        line, _, column = at.rstrip(")").partition(", ")
-        where = line
-        message = f"{message} ({column})" if column else message
-    return ScenarioError(path, where, f"invalid TOML: {message}")
+        at = at.rstrip(")")
+        if at.startswith("line "):
+            line, _, column = at.partition(", ")
+            message = f"{message} ({column})" if column else message
+    return ScenarioError(path, line, f"invalid TOML: {message}")
 
 
 def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path = Path(".")) -> Scenario:
@@ -165,10 +193,9 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     shuffle = training.boolean("shuffle", False)
 
     data = top.table("data")
-    data.only_keys(DATA_KEYS)
-    inputs, targets, feature_names, target_names = _data(data, layers, base_dir)
-    _check_targets(data, targets, loss)
-    _check_size(network, layers, batch_size or inputs.shape[0])
+    inputs, targets, feature_names, target_names = read_data(data, layers, base_dir)
+    check_targets(data, targets, loss)
+    _check_size(network, layers, min(batch_size or inputs.shape[0], inputs.shape[0]))
 
     from .breakpoints import read_breakpoints  # local: breakpoints import fields only
 
@@ -200,7 +227,7 @@ def _activations(network: Table, count: int) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise network.fail(where, f"expected an array of {count} activation names")
     if len(value) != count:
-        raise network.fail(where, f"expected {count} (one per layer after the input), got {len(value)}")
+        raise network.fail(where, f"expected {counted(count, 'activation')} (one per layer after the input), got {len(value)}")
     names = tuple(activations.ACTIVATIONS)
     for k, name in enumerate(value):
         if not isinstance(name, str) or name not in names:
@@ -216,10 +243,12 @@ def _weights(network: Table, layers) -> tuple[np.ndarray, ...] | None:
         return None
     where = network.where("weights")
     if not isinstance(value, list) or len(value) != len(layers) - 1:
-        raise network.fail(where, f"expected {len(layers) - 1} matrices (one per layer after the input)")
+        n = len(layers) - 1
+        raise network.fail(where, f"expected {'1 matrix' if n == 1 else f'{n} matrices'} (one per layer after the input)")
     return tuple(
         matrix_at(network.path, f"{where}[{l}]", m, (layers[l], layers[l + 1]),
-                  f"{layers[l]} rows (nodes of layer {l}) of {layers[l + 1]} numbers (nodes of layer {l + 1})")
+                  f"{counted(layers[l], 'row')} (nodes of layer {l}) of "
+                  f"{counted(layers[l + 1], 'number')} (nodes of layer {l + 1})")
         for l, m in enumerate(value)
     )
 
@@ -232,9 +261,10 @@ def _biases(network: Table, layers, bias: bool) -> tuple[np.ndarray, ...] | None
     if not bias:
         raise network.fail(where, "given, but bias = false (remove one of them)")
     if not isinstance(value, list) or len(value) != len(layers) - 1:
-        raise network.fail(where, f"expected {len(layers) - 1} arrays (one per layer after the input)")
+        raise network.fail(where, f"expected {counted(len(layers) - 1, 'array')} (one per layer after the input)")
     return tuple(
-        vector_at(network.path, f"{where}[{l}]", v, layers[l + 1], f"{layers[l + 1]} numbers (nodes of layer {l + 1})")
+        vector_at(network.path, f"{where}[{l}]", v, layers[l + 1],
+                  f"{counted(layers[l + 1], 'number')} (nodes of layer {l + 1})")
         for l, v in enumerate(value)
     )
 
@@ -246,62 +276,6 @@ def _check_pairing(top: Table, acts, loss: str) -> None:
     needed = losses.LOSSES[loss].needs_output
     if needed and out != needed:
         raise top.fail("training.loss", f"{loss} needs a {needed} output layer, but the last activation is {out!r}")
-
-
-def _data(data: Table, layers, base_dir: Path):
-    if "csv" in data.data:
-        for key in ("inputs", "targets"):
-            if key in data.data:
-                raise data.fail(data.where(key), "give either csv or inputs and targets, not both")
-        csv_name = data.string("csv")
-        columns = data.get("target_columns", None)
-        if columns is None:
-            columns = []
-        elif not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
-            raise data.fail(data.where("target_columns"), "expected a non-empty array of column names")
-        csv_path = base_dir / csv_name
-        if not columns:  # default: the last column
-            columns = read_header(data.path, data.where("csv"), csv_path)[-1:]
-        inputs, targets, features, target_names = read_csv(data.path, data.where("csv"), csv_path, columns)
-        _check_width(data, "csv", inputs, layers[0], "feature columns", "input nodes")
-        _check_width(data, "target_columns", targets, layers[-1], "target values per sample", "output nodes")
-        return inputs, targets, features, target_names
-    if "target_columns" in data.data:
-        raise data.fail(data.where("target_columns"), "only used with csv")
-    inputs = _samples(data, "inputs", layers[0], "input")
-    targets = _samples(data, "targets", layers[-1], "output")
-    if len(inputs) != len(targets):
-        raise data.fail(data.where("targets"), f"{len(targets)} rows, but inputs has {len(inputs)}")
-    return inputs, targets, [], []
-
-
-def _samples(data: Table, key: str, width: int, side: str) -> np.ndarray:
-    """Rows of ``width`` numbers; a flat list is accepted when ``width`` is 1."""
-    value = data.get(key)
-    where = data.where(key)
-    if not isinstance(value, list) or not value:
-        raise data.fail(where, "expected a non-empty array of samples (one row each)")
-    if width == 1 and all(not isinstance(x, list) for x in value):
-        value = [[x] for x in value]
-    return matrix_at(data.path, where, value, (len(value), width),
-                     f"{len(value)} rows of {width} numbers (one per {side} node)")
-
-
-def _check_width(data: Table, key: str, array: np.ndarray, width: int, got: str, want: str) -> None:
-    if array.shape[1] != width:
-        raise data.fail(data.where(key), f"{array.shape[1]} {got}, but the network has {width} {want}")
-
-
-def _check_targets(data: Table, targets: np.ndarray, loss: str) -> None:
-    where = data.where("csv" if "csv" in data.data else "targets")
-    if loss == "bce" and ((targets < 0) | (targets > 1)).any():
-        row = int(np.argwhere((targets < 0) | (targets > 1))[0][0])
-        raise data.fail(f"{where}[{row}]", "bce needs targets between 0 and 1")
-    if loss == "cross_entropy":
-        one_hot = ((targets == 0) | (targets == 1)).all(axis=1) & (targets.sum(axis=1) == 1)
-        if not one_hot.all():
-            row = int(np.argmin(one_hot))
-            raise data.fail(f"{where}[{row}]", "cross_entropy needs one-hot target rows (one 1, the rest 0)")
 
 
 def _check_size(network: Table, layers, batch_size: int) -> None:

@@ -1,0 +1,140 @@
+"""The gradient breakdown pane: the selected weight's gradient as the slides' product.
+
+    node value feeding in  x  loss slope at the node fed  x  activation slope there
+
+one row per sample of the batch, then their mean (the gradient), then the
+update ``w - learning_rate x gradient = new w``.  For a hidden node it can
+expand to show how its loss slope was assembled from the next layer.  All
+numbers come from the engine's ``breakdown`` queries; this pane only lays
+them out.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from ..engine.breakdown import loss_slope_assembly, weight_breakdown
+from ..engine.state import FORWARD, BatchView, SessionState
+from .fmt import number
+from .selection import Selection
+
+MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
+
+
+def weight_name(sel: Selection) -> str:
+    if sel.is_bias:
+        return f"bias of layer {sel.layer} node {sel.j}"
+    return f"weight W{sel.layer}[{sel.i}→{sel.j}]: layer {sel.layer - 1} node {sel.i} → layer {sel.layer} node {sel.j}"
+
+
+class BreakdownPane(Static):
+    """Shows the breakdown of ``selection`` in ``state``."""
+
+    def show(self, state: SessionState, selection: Selection, sample: int,
+             precise: bool, expanded: bool) -> None:
+        self.update(render_breakdown(state, selection, sample, precise, expanded))
+
+
+def render_breakdown(state: SessionState, sel: Selection, sample: int, precise: bool, expanded: bool):
+    cur = state.current
+    parts: list = [Text(weight_name(sel), style="bold"),
+                   Text("gradient = batch mean of  node value feeding in × loss slope at the node fed "
+                        "× activation slope there", style="dim")]
+    batch, note = _which_batch(state, sel)
+    if note:
+        parts.append(Text(note, style="italic yellow"))
+    if batch is None:
+        return Group(*parts)
+    if batch is not cur:
+        parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
+    bd = weight_breakdown(batch, sel.layer, sel.i, sel.j, state.learning_rate, state.activations[sel.layer])
+    parts.append(_factor_table(bd, precise))
+    parts.extend(_notes(bd, state.activations[sel.layer]))
+    parts.append(_update_lines(bd, precise, applied=batch is not cur))
+    if expanded:
+        parts.extend(_assembly(batch, sel, sample, precise))
+    elif sel.layer < state.depth:
+        parts.append(Text("press x to see how this loss slope was assembled from the next layer", style="dim"))
+    return Group(*parts)
+
+
+def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None, str]:
+    """The current batch once its backward pass reached the layer, else the last update."""
+    cur, nxt = state.current, state.next_phase
+    if cur.grad_weights[sel.layer] is not None:
+        return cur, ""
+    if nxt is None:
+        hint = "training is finished (r resets)"
+    elif nxt.kind == FORWARD:
+        hint = f"press f to run the forward pass ({nxt.describe(state.depth)} next)"
+    else:
+        hint = f"press b to run the backward pass to layer {sel.layer} ({nxt.describe(state.depth)} next)"
+    return state.applied, hint
+
+
+def _factor_table(bd, precise: bool) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
+    feeding = "1 (bias)" if bd.is_bias else "node value"
+    for name, justify in (("sample", "right"), (feeding, "right"), ("", "center"), ("loss slope", "right"),
+                          ("", "center"), ("act. slope", "right"), ("", "center"), ("product", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)
+    n = len(bd.sample_indices)
+    shown = range(n) if n <= MAX_ROWS else list(range(MAX_ROWS - 2)) + [n - 1]
+    for k in shown:
+        if n > MAX_ROWS and k == n - 1:
+            table.add_row("…", f"{n - MAX_ROWS + 1} more", "", "", "", "", "", "", style="dim")
+        table.add_row(f"#{bd.sample_indices[k]}", number(bd.node_value[k], precise), "×",
+                      number(bd.loss_slope[k], precise), "×", number(bd.activation_slope[k], precise),
+                      "=", number(bd.product[k], precise))
+    table.add_row(Text("mean", style="bold"), "", "", "", "", "", "=",
+                  Text(number(bd.mean, precise), style="bold"))
+    return table
+
+
+def _notes(bd, activation: str) -> list[Text]:
+    notes = []
+    if bd.at_zero.any():
+        slope = "0" if activation == "relu" else "0.01"
+        notes.append(Text(f"{activation} at exactly 0: slope taken as {slope} (its negative side, as PyTorch)",
+                          style="yellow"))
+    if bd.slopes_combined:
+        notes.append(Text("softmax + cross-entropy: loss and activation slopes taken together, "
+                          "loss slope = p − t, activation slope = 1", style="yellow"))
+    return notes
+
+
+def _update_lines(bd, precise: bool, applied: bool) -> Text:
+    w = "b" if bd.is_bias else "w"
+    text = Text()
+    text.append(f"gradient = {number(bd.gradient, precise)}\n", style="bold")
+    text.append(f"update: {w} − learning_rate × gradient = new {w}\n", style="dim")
+    text.append(f"        {number(bd.weight, precise)} − {number(bd.learning_rate, precise)} × "
+                f"{number(bd.gradient, precise)} = ")
+    text.append(number(bd.new_weight, precise), style="bold green")
+    text.append("  (applied)" if applied else "  (on u)", style="dim")
+    return text
+
+
+def _assembly(batch: BatchView, sel: Selection, sample: int, precise: bool) -> list:
+    asm = loss_slope_assembly(batch, sel.layer, sel.j)
+    if asm is None:
+        return [Text("the output layer's loss slope comes straight from the loss", style="dim")]
+    s = min(sample, len(batch.sample_indices) - 1)
+    head = Text(f"loss slope at layer {sel.layer} node {sel.j}, sample #{batch.sample_indices[s]}: "
+                f"go back one layer, sum over layer {sel.layer + 1}'s nodes k", style="bold")
+    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
+    for name in ("k", "loss slope", "", "act. slope", "", f"w {sel.j}→k", "", "product"):
+        table.add_column(name, justify="right", no_wrap=True)
+    width = asm.weight.shape[0]
+    for k in range(min(width, MAX_ROWS)):
+        table.add_row(str(k), number(asm.next_loss_slope[s, k], precise), "×",
+                      number(asm.next_activation_slope[s, k], precise), "×", number(asm.weight[k], precise),
+                      "=", number(asm.product[s, k], precise))
+    if width > MAX_ROWS:
+        table.add_row("…", f"{width - MAX_ROWS} more", "", "", "", "", "", "", style="dim")
+    table.add_row(Text("sum", style="bold"), "", "", "", "", "", "=",
+                  Text(number(asm.loss_slope[s], precise), style="bold"))
+    return [head, table]

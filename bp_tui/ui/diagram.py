@@ -1,0 +1,214 @@
+"""The network diagram pane: layers as columns of nodes, weights between them.
+
+Each computed layer is a column of nodes showing their value (for the sample
+being viewed) and, once that layer's backward phase is done, the loss slope
+there (``∂L``).  Between two columns, the weights as a small matrix: one row
+per node they come from (and the bias row), one column per node they feed;
+colour gives the sign, brightness the magnitude.  Wide layers collapse to
+their first and last few nodes around the selection.  Layers the forward
+pass has not reached for this batch show ``·`` (pending), never old numbers.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.events import Click
+from textual.message import Message
+from textual.widget import Widget
+
+from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
+from .fmt import short, weight_style
+from .selection import Selection
+
+NODE_W = 12  # a node column
+TARGET_W = 8  # the output layer's target column
+CELL_W = 8  # one weight in a matrix
+GAP = 2
+MAX_NODES = 9  # taller layers collapse
+HEADER = 2  # title line + sub-title line
+
+
+def visible(n: int, focus: set[int], limit: int) -> list[int | None]:
+    """Indices to draw for ``n`` nodes: all, or first/last few plus ``focus``; None = gap."""
+    if n <= limit:
+        return list(range(n))
+    keep = set(range(limit // 2)) | set(range(n - (limit - 1) // 2 + 1, n))
+    keep |= {k for k in focus if 0 <= k < n}
+    shown: list[int | None] = []
+    for k in sorted(keep):
+        if shown and shown[-1] is not None and k != shown[-1] + 1:
+            shown.append(None)
+        shown.append(k)
+    return shown
+
+
+class NetworkDiagram(Widget, can_focus=False):
+    """Draws ``SessionState``; clicking a node or weight posts ``Selected``."""
+
+    class Selected(Message):
+        """The user clicked a weight (or a node: its first weight in)."""
+
+        def __init__(self, selection: Selection) -> None:
+            super().__init__()
+            self.selection = selection
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state: SessionState | None = None
+        self.selection: Selection | None = None
+        self.sample = 0
+        self._hits: dict[tuple[int, int], Selection] = {}
+
+    def show(self, state: SessionState, selection: Selection, sample: int) -> None:
+        self.state, self.selection, self.sample = state, selection, sample
+        self.refresh(layout=True)
+
+    # ------------------------------------------------------------- layout
+    def _plan(self, width: int):
+        """Which nodes of each layer and which columns of each matrix to draw."""
+        st, sel = self.state, self.selection
+        sizes = st.layers
+        rows = []
+        for l, n in enumerate(sizes):
+            focus = set()
+            if l == sel.layer - 1 and sel.i is not None:
+                focus.add(sel.i)
+            if l == sel.layer:
+                focus.add(sel.j)
+            rows.append(visible(n, focus, MAX_NODES))
+        node_total = len(sizes) * (NODE_W + GAP) + TARGET_W
+        spare = max(0, width - node_total)
+        cols_budget = max(2, spare // max(1, (len(sizes) - 1)) // CELL_W)
+        cols = [rows[l] if len(rows[l]) <= cols_budget else
+                visible(sizes[l], {sel.j} if l == sel.layer else set(), cols_budget)
+                for l in range(len(sizes))]
+        return rows, cols
+
+    def get_content_height(self, container, viewport, width) -> int:
+        if self.state is None:
+            return 1
+        rows, _ = self._plan(width)
+        return HEADER + max(2 * len(r) + (1 if self.state.bias else 0) for r in rows)
+
+    def get_content_width(self, container, viewport) -> int:
+        if self.state is None:
+            return 1
+        lines, _ = self._draw(container.width)
+        return max(line.cell_len for line in lines)
+
+    def render(self):
+        if self.state is None:
+            return Text("")
+        width = self.parent.size.width if self.parent else self.size.width
+        lines, self._hits = self._draw(width)
+        text = Text("\n").join(lines)
+        text.no_wrap = True
+        return text
+
+    def _draw(self, width: int):
+        st, sel = self.state, self.selection
+        rows, cols = self._plan(width)
+        height = self.get_content_height(None, None, width)
+        canvas = [Text() for _ in range(height)]
+        hits: dict[tuple[int, int], Selection] = {}
+        x = 0
+        for l in range(len(st.layers)):
+            if l > 0:
+                w = self._draw_matrix(canvas, hits, x, l, rows[l - 1], cols[l])
+                x += w + GAP
+            self._draw_layer(canvas, hits, x, l, rows[l])
+            x += (NODE_W + TARGET_W if l == st.depth else NODE_W) + GAP
+        return canvas, hits
+
+    # ------------------------------------------------------------- pieces
+    def _put(self, canvas, y: int, x: int, text: str | Text, style: str = "") -> None:
+        line = canvas[y]
+        if line.cell_len < x:
+            line.append(" " * (x - line.cell_len))
+        line.append(text if isinstance(text, Text) else Text(text, style=style))
+
+    def _phase_layer(self) -> tuple[str | None, int | None]:
+        last = self.state.last_phase
+        return (last.kind, last.layer) if last else (None, None)
+
+    def _draw_layer(self, canvas, hits, x: int, l: int, shown) -> None:
+        st, cur = self.state, self.state.current
+        kind, phase_layer = self._phase_layer()
+        is_out = l == st.depth
+        width = NODE_W + TARGET_W if is_out else NODE_W
+        title = "input" if l == 0 else ("output" if is_out else f"layer {l}")
+        if l:
+            title += f" {st.activations[l]}"
+        just_done = phase_layer == l and kind in (FORWARD, BACKWARD)
+        self._put(canvas, 0, x, title[:width + GAP - 1].ljust(width), "bold reverse" if just_done else "bold")
+        self._put(canvas, 1, x, ("value / ∂L" if l else "value") + ("    target" if is_out else ""), "dim")
+        values = cur.node_values[l]
+        slopes = cur.loss_slopes[l] if l else None
+        s = min(self.sample, len(cur.sample_indices) - 1)
+        for row, k in enumerate(shown):
+            y = HEADER + 2 * row
+            if k is None:
+                self._put(canvas, y, x, f"  … {st.layers[l] - sum(v is not None for v in shown)} more", "dim italic")
+                continue
+            chosen = (l == self.selection.layer and k == self.selection.j) or (
+                l == self.selection.layer - 1 and k == self.selection.i)
+            mark = "▶" if chosen else "●"
+            label = Text(f"{mark}{k:<3}", style="bold yellow" if chosen else "cyan", no_wrap=True)
+            if values is None:
+                label.append(f"{'·':>8}", style="dim")
+            else:
+                v = float(values[s, k])
+                label.append(f"{short(v, 5):>8}", style=("bold" if just_done and kind == FORWARD else "") +
+                             (" red" if v != v or abs(v) == float("inf") else ""))
+            if is_out:
+                label.append(f"{short(cur.targets[s, k], 5):>{TARGET_W}}", style="green")
+            self._put(canvas, y, x, label)
+            if slopes is not None:
+                self._put(canvas, y + 1, x, Text(f"  ∂L{short(float(slopes[s, k]), 5):>8}",
+                                                  style="magenta bold" if just_done else "magenta"))
+            target = Selection(l, 0, k) if l else Selection(1, k, 0)
+            hits.update({(xx, yy): target for xx in range(x, x + width) for yy in (y, y + 1)})
+        if st.bias and l < st.depth:
+            self._put(canvas, HEADER + 2 * len(shown), x, "  1  (bias)", "dim")
+
+    def _draw_matrix(self, canvas, hits, x: int, l: int, from_rows, to_cols) -> int:
+        st, sel = self.state, self.selection
+        W, b = st.weights[l], st.biases[l]
+        kind, phase_layer = self._phase_layer()
+        updated = kind == UPDATE
+        width = CELL_W * len(to_cols)
+        title = f"W{l} {st.layers[l - 1]}×{st.layers[l]}" + (" updated" if updated else "")
+        self._put(canvas, 0, x, title[:width].ljust(width), "bold reverse" if updated else "bold")
+        head = Text()
+        for k in to_cols:
+            head.append(f"{'…' if k is None else '→' + str(k):>{CELL_W - 1}} ", style="dim")
+        self._put(canvas, 1, x, head)
+        scale = float(abs(W).max()) if W.size else 0.0
+        if b is not None and b.size:
+            scale = max(scale, float(abs(b).max()))
+        row_ids = list(from_rows) + ([None] if b is not None else [])
+        for r, i in enumerate(row_ids):
+            y = HEADER + 2 * r
+            is_bias = b is not None and r == len(row_ids) - 1
+            if i is None and not is_bias:
+                continue
+            line = Text()
+            for c, j in enumerate(to_cols):
+                if j is None:
+                    line.append(f"{'…':>{CELL_W - 1}} ", style="dim")
+                    continue
+                w = float(b[j] if is_bias else W[i, j])
+                style = weight_style(w, scale)
+                if sel.layer == l and sel.j == j and sel.i == (None if is_bias else i):
+                    style = "bold reverse yellow"
+                line.append(f"{short(w, 4):>{CELL_W - 1}}", style=style)
+                line.append(" ")
+                target = Selection(l, None if is_bias else i, j)
+                hits.update({(xx, y): target for xx in range(x + c * CELL_W, x + (c + 1) * CELL_W)})
+            self._put(canvas, y, x, line)
+        return width
+
+    def on_click(self, event: Click) -> None:
+        target = self._hits.get((event.x, event.y))
+        if target is not None:
+            self.post_message(self.Selected(target))

@@ -1,0 +1,36 @@
+"""How numbers are shown: short in the panes, full precision on request."""
+
+from __future__ import annotations
+
+import math
+
+
+def short(x: float, digits: int = 4) -> str:
+    """A compact number: ``0.94``, ``6``, ``-1.235e+05``, ``nan``."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    text = f"{x:.{digits}g}"
+    return "0" if text == "-0" else text
+
+
+def full(x: float) -> str:
+    """Every digit float64 holds (the shortest string that round-trips)."""
+    return repr(float(x))
+
+
+def number(x: float, precise: bool, digits: int = 6) -> str:
+    return full(x) if precise else short(x, digits)
+
+
+def weight_style(w: float, scale: float) -> str:
+    """Colour by sign, weight by magnitude relative to ``scale`` (the largest |w|)."""
+    if not math.isfinite(w):
+        return "bold white on red"
+    colour = "#5fafff" if w > 0 else "#ff6f6f" if w < 0 else "grey50"
+    ratio = abs(w) / scale if scale > 0 else 0.0
+    if ratio > 0.66:
+        return f"bold {colour}"
+    if ratio < 0.2:
+        return f"dim {colour}"
+    return colour

@@ -1,0 +1,61 @@
+"""The loss chart pane (plotext): loss per update and the per-epoch mean.
+
+The data are never thinned; only what is drawn is: a long history is
+bucketed to about two points per terminal column, keeping each bucket's
+mean, so 100,000 updates draw as fast as 200.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual_plotext import PlotextPlot
+
+from ..engine.state import SessionState
+
+
+def downsample(y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` with at most ``points`` points: bucket means; x counts updates from 1."""
+    n = len(y)
+    if n <= points:
+        return np.arange(1, n + 1, dtype=float), y
+    edges = np.linspace(0, n, points + 1).astype(int)
+    sums = np.add.reduceat(y, edges[:-1])
+    counts = np.diff(edges)
+    centres = (edges[:-1] + edges[1:]) / 2 + 0.5
+    return centres, sums / counts
+
+
+class LossChart(PlotextPlot):
+    def show(self, state: SessionState) -> None:
+        self._state = state
+        self.replot()
+
+    def replot(self) -> None:
+        state = getattr(self, "_state", None)
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.xlabel("update")
+        plt.ylabel(state.loss if state else "loss")
+        if state is None or len(state.loss_history) == 0:
+            plt.title("loss: no update yet")
+            self.refresh()
+            return
+        history = np.asarray(state.loss_history)
+        finite = np.isfinite(history)
+        x, y = downsample(np.where(finite, history, np.nan), max(20, 2 * self.size.width))
+        keep = np.isfinite(y)
+        if keep.any():
+            plt.plot(x[keep].tolist(), y[keep].tolist(), label="loss per update", marker="braille")
+        per_batch = state.batches_per_epoch
+        epochs = np.asarray(state.epoch_loss)
+        ok = np.isfinite(epochs)
+        if ok.any():
+            ex = (np.arange(1, len(epochs) + 1) * per_batch)[ok]
+            plt.plot(ex.tolist(), epochs[ok].tolist(), label="epoch mean", marker="dot", color="orange")
+        bad = int((~finite).sum())
+        title = f"loss after {len(history)} updates: {history[-1]:.4g}"
+        if bad:
+            title += f"  ({bad} not finite, not drawn)"
+        plt.title(title)
+        self.refresh()

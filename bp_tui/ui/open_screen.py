@@ -1,0 +1,56 @@
+"""The ``o`` open screen: pick a bundled scenario or type a path.
+
+A broken file shows its ``WHERE: WHAT`` here, as the CLI would print it, and
+nothing else changes: the session that is open stays open.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..engine import Scenario, ScenarioError, load_scenario
+from ..engine.scenario import bundled_dir, bundled_names
+
+
+class OpenScreen(ModalScreen[Scenario | None]):
+    """Dismisses with the loaded scenario, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="open"):
+            yield Static(Text("Open a scenario", style="bold"))
+            yield OptionList(*self._options(), id="bundled")
+            yield Input(placeholder="or type a path to a .toml file and press enter", id="path")
+            yield Static("", id="open-error")
+
+    def _options(self) -> list[Option]:
+        options = []
+        for name in bundled_names():
+            try:
+                title = load_scenario(bundled_dir() / f"{name}.toml").title
+            except ScenarioError:
+                title = "(invalid)"
+            options.append(Option(Text.assemble((f"{name:<12}", "bold"), title), id=name))
+        return options
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._try(str(bundled_dir() / f"{event.option.id}.toml"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self._try(event.value.strip())
+
+    def _try(self, path: str) -> None:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            self.query_one("#open-error", Static).update(Text(str(error), style="bold red"))
+            return
+        self.dismiss(scenario)
