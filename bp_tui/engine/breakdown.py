@@ -89,15 +89,16 @@ def weight_breakdown(batch: BatchView, layer: int, i: int | None, j: int,
         weight = float(batch.weights[layer][i, j])
     loss_slope = np.asarray(batch.loss_slopes[layer][:, j])
     activation_slope = np.asarray(batch.activation_slopes[layer][:, j])
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # non-finite values (a diverging run) must not warn
         product = node_value * loss_slope * activation_slope
+        mean = float(np.mean(product))
         new_weight = weight - learning_rate * gradient
     relu_like = activation in ("relu", "leaky_relu")
     at_zero = (batch.pre_activations[layer][:, j] == 0) if relu_like else np.zeros(n, dtype=bool)
     return WeightBreakdown(
         layer=layer, i=i, j=j, sample_indices=batch.sample_indices,
         node_value=node_value, loss_slope=loss_slope, activation_slope=activation_slope,
-        product=product, mean=float(np.mean(product)), gradient=gradient,
+        product=product, mean=mean, gradient=gradient,
         learning_rate=learning_rate, weight=weight, new_weight=new_weight,
         at_zero=np.asarray(at_zero), slopes_combined=activation == "softmax",
     )

@@ -30,6 +30,7 @@ from .open_screen import OpenScreen
 from .selection import Selection, change_layer, clamp, cycle, default_selection, move
 
 MIN_SIZE = (60, 20)
+NARROW = 110  # below this width the panes stack: counters strip, diagram, breakdown | chart
 REDRAW_SECONDS = 0.1  # while continuing: redraw at most 10 times a second
 
 #: (keys, action, footer label, help text, shown in the footer)
@@ -78,6 +79,7 @@ class BpTuiApp(App):
         self._continuing = False
         self._pause = threading.Event()
         self.hint = ""
+        self.narrow = False
         self._open(scenario)
 
     def _open(self, scenario: Scenario) -> None:
@@ -92,26 +94,25 @@ class BpTuiApp(App):
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="main"):
-            with Vertical(id="left"):
-                with VerticalScroll(id="diagram-box", can_focus=False):
-                    yield NetworkDiagram(id="diagram")
-                with VerticalScroll(id="breakdown-box", can_focus=False):
-                    yield BreakdownPane(id="breakdown")
-            with Vertical(id="right"):
-                yield CountersPane(id="counters")
-                yield LossChart(id="chart")
+        yield Vertical(*self._panes(), id="main")
         yield Static(Text("Enlarge the terminal: bp-tui needs at least 60×20.", style="bold"), id="too-small")
         yield Static("", id="hint")
         yield Footer(compact=True)
 
+    def _panes(self) -> list:
+        """Wide: [diagram | counters] over [breakdown | chart].  Narrow: stacked."""
+        diagram = VerticalScroll(NetworkDiagram(id="diagram"), id="diagram-box", can_focus=False)
+        breakdown = VerticalScroll(BreakdownPane(id="breakdown"), id="breakdown-box", can_focus=False)
+        counters, chart = CountersPane(id="counters"), LossChart(id="chart")
+        diagram.border_title, breakdown.border_title = "Network", "Gradient breakdown"
+        counters.border_title, chart.border_title = "Training", "Loss"
+        if self.narrow:
+            return [counters, diagram, Horizontal(breakdown, chart, id="bottom")]
+        return [Horizontal(diagram, counters, id="top"), Horizontal(breakdown, chart, id="bottom")]
+
     def on_mount(self) -> None:
-        self.query_one("#diagram-box").border_title = "Network"
-        self.query_one("#breakdown-box").border_title = "Gradient breakdown"
-        self.query_one("#counters").border_title = "Training"
-        self.query_one("#chart").border_title = "Loss"
-        self._fit(self.size.width, self.size.height)
         self.say("press f for the forward pass, ? for help")
+        self._fit(self.size.width, self.size.height)
         self.publish()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -119,6 +120,17 @@ class BpTuiApp(App):
 
     def _fit(self, width: int, height: int) -> None:
         self.screen.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "too-small")
+        narrow = width < NARROW
+        self.screen.set_class(narrow, "narrow")
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.call_later(self._relayout)
+
+    async def _relayout(self) -> None:
+        main = self.query_one("#main")
+        await main.remove_children()
+        await main.mount_all(self._panes())
+        self.publish()
 
     # --------------------------------------------------------------- publish
     def publish(self) -> None:
@@ -132,7 +144,7 @@ class BpTuiApp(App):
         sel = self.selection
         self.query_one(NetworkDiagram).show(state, sel, self.sample)
         self.query_one(BreakdownPane).show(state, sel, self.sample, self.precise, self.expanded)
-        self.query_one(CountersPane).show(state)
+        self.query_one(CountersPane).show(state, compact=self.narrow)
         self.query_one(LossChart).show(state)
         self.query_one("#diagram-box").border_subtitle = self._sample_label(state)
         self.refresh_bindings()

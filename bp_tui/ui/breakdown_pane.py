@@ -26,8 +26,8 @@ MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
 
 def weight_name(sel: Selection) -> str:
     if sel.is_bias:
-        return f"bias of layer {sel.layer} node {sel.j}"
-    return f"weight W{sel.layer}[{sel.i}→{sel.j}]: layer {sel.layer - 1} node {sel.i} → layer {sel.layer} node {sel.j}"
+        return f"b{sel.layer}[{sel.j}]: bias of layer {sel.layer} node {sel.j}"
+    return f"W{sel.layer}[{sel.i}→{sel.j}]: layer {sel.layer - 1} node {sel.i} → layer {sel.layer} node {sel.j}"
 
 
 class BreakdownPane(Static):
@@ -40,9 +40,7 @@ class BreakdownPane(Static):
 
 def render_breakdown(state: SessionState, sel: Selection, sample: int, precise: bool, expanded: bool):
     cur = state.current
-    parts: list = [Text(weight_name(sel), style="bold"),
-                   Text("gradient = batch mean of  node value feeding in × loss slope at the node fed "
-                        "× activation slope there", style="dim")]
+    parts: list = [Text(weight_name(sel), style="bold")]
     batch, note = _which_batch(state, sel)
     if note:
         parts.append(Text(note, style="italic yellow"))
@@ -77,9 +75,9 @@ def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None,
 
 def _factor_table(bd, precise: bool) -> Table:
     table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
-    feeding = "1 (bias)" if bd.is_bias else "node value"
-    for name, justify in (("sample", "right"), (feeding, "right"), ("", "center"), ("loss slope", "right"),
-                          ("", "center"), ("act. slope", "right"), ("", "center"), ("product", "right")):
+    feeding = "bias\ninput" if bd.is_bias else "node\nvalue"
+    for name, justify in (("\nsample", "right"), (feeding, "right"), ("", "center"), ("loss\nslope", "right"),
+                          ("", "center"), ("activation\nslope", "right"), ("", "center"), ("\nproduct", "right")):
         table.add_column(name, justify=justify, no_wrap=True)
     n = len(bd.sample_indices)
     shown = range(n) if n <= MAX_ROWS else list(range(MAX_ROWS - 2)) + [n - 1]
@@ -89,7 +87,7 @@ def _factor_table(bd, precise: bool) -> Table:
         table.add_row(f"#{bd.sample_indices[k]}", number(bd.node_value[k], precise), "×",
                       number(bd.loss_slope[k], precise), "×", number(bd.activation_slope[k], precise),
                       "=", number(bd.product[k], precise))
-    table.add_row(Text("mean", style="bold"), "", "", "", "", "", "=",
+    table.add_row(Text("mean", style="bold"), "", "", "", "", Text("= gradient", style="bold"), "=",
                   Text(number(bd.mean, precise), style="bold"))
     return table
 
@@ -109,7 +107,6 @@ def _notes(bd, activation: str) -> list[Text]:
 def _update_lines(bd, precise: bool, applied: bool) -> Text:
     w = "b" if bd.is_bias else "w"
     text = Text()
-    text.append(f"gradient = {number(bd.gradient, precise)}\n", style="bold")
     text.append(f"update: {w} − learning_rate × gradient = new {w}\n", style="dim")
     text.append(f"        {number(bd.weight, precise)} − {number(bd.learning_rate, precise)} × "
                 f"{number(bd.gradient, precise)} = ")

@@ -20,8 +20,40 @@ def _indices(indices: tuple[int, ...]) -> str:
 
 
 class CountersPane(Static):
-    def show(self, state: SessionState) -> None:
-        self.update(render_counters(state))
+    def show(self, state: SessionState, compact: bool = False) -> None:
+        self.update(render_strip(state) if compact else render_counters(state))
+
+
+def _phases(st: SessionState) -> tuple[str, Text]:
+    last = st.last_phase.describe(st.depth) if st.last_phase else "—"
+    if st.finished:
+        return last, Text("finished", style="bold green")
+    return last, Text(st.next_phase.describe(st.depth), style="bold cyan")
+
+
+def _loss(value: float | None) -> str:
+    return "·" if value is None else short(value, 6)
+
+
+def render_strip(st: SessionState) -> Text:
+    """Two lines for narrow terminals: the counters, then the phase."""
+    cur = st.current
+    last, nxt = _phases(st)
+    text = Text()
+    for label, value in (("epoch", f"{cur.epoch}/{st.epochs}"), ("batch", f"{cur.batch}/{st.batches_per_epoch}"),
+                         ("updates", f"{st.updates_done}/{st.total_updates}"),
+                         ("lr", short(st.learning_rate, 6)), ("batch loss", _loss(cur.batch_loss)),
+                         ("epoch mean", _loss(st.epoch_running_loss))):
+        text.append(f"{label} ", style="dim")
+        text.append(f"{value}  ", style="bold")
+    text.append("\nphase ", style="dim")
+    text.append(last)
+    text.append("  next ", style="dim")
+    text.append(nxt)
+    text.append("  samples ", style="dim")
+    text.append(_indices(cur.sample_indices))
+    text.no_wrap = True
+    return text
 
 
 def render_counters(st: SessionState) -> Table:
@@ -32,14 +64,11 @@ def render_counters(st: SessionState) -> Table:
     table.add_row("epoch", Text(f"{cur.epoch}/{st.epochs}", style="bold"))
     table.add_row("batch", Text(f"{cur.batch}/{st.batches_per_epoch}", style="bold"))
     table.add_row("samples", _indices(cur.sample_indices))
-    last = st.last_phase.describe(st.depth) if st.last_phase else "—"
-    nxt = Text("finished", style="bold green") if st.finished else Text(
-        st.next_phase.describe(st.depth), style="bold cyan")
+    last, nxt = _phases(st)
     table.add_row("phase", Text(last))
     table.add_row("next", nxt)
     table.add_row("updates", f"{st.updates_done}/{st.total_updates}")
     table.add_row("learning rate", short(st.learning_rate, 6))
-    table.add_row("batch loss", "·" if cur.batch_loss is None else short(cur.batch_loss, 6))
-    running = st.epoch_running_loss
-    table.add_row("epoch mean", "·" if running is None else short(running, 6))
+    table.add_row("batch loss", _loss(cur.batch_loss))
+    table.add_row("epoch mean", _loss(st.epoch_running_loss))
     return table
