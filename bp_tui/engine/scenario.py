@@ -124,6 +124,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(shown, text, exc) from None
+    except RecursionError:  # thousands of nested arrays or inline tables
+        raise ScenarioError(shown, "file", "invalid TOML: values nested too deeply") from None
     return scenario_from_dict(document, path=shown, base_dir=path.parent)
 
 
