@@ -35,6 +35,15 @@ def _loss(value: float | None) -> str:
     return "·" if value is None else short(value, 6)
 
 
+def _epoch_mean(st: SessionState) -> str:
+    """This epoch's mean so far; at its start, the last epoch's, said so."""
+    if st.epoch_running_loss is not None:
+        return short(st.epoch_running_loss, 6)
+    if len(st.epoch_loss):
+        return f"· (last {short(st.epoch_loss[-1], 6)})"
+    return "·"
+
+
 def render_strip(st: SessionState) -> Text:
     """Two lines for narrow terminals: the counters, then the phase."""
     cur = st.current
@@ -43,7 +52,7 @@ def render_strip(st: SessionState) -> Text:
     for label, value in (("epoch", f"{cur.epoch}/{st.epochs}"), ("batch", f"{cur.batch}/{st.batches_per_epoch}"),
                          ("updates", f"{st.updates_done}/{st.total_updates}"),
                          ("lr", short(st.learning_rate, 6)), ("batch loss", _loss(cur.batch_loss)),
-                         ("epoch mean", _loss(st.epoch_running_loss))):
+                         ("epoch mean", _epoch_mean(st))):
         text.append(f"{label} ", style="dim")
         text.append(f"{value}  ", style="bold")
     text.append("\nphase ", style="dim")
@@ -59,8 +68,8 @@ def render_strip(st: SessionState) -> Text:
 def render_counters(st: SessionState) -> Table:
     cur = st.current
     table = Table.grid(padding=(0, 1))
-    table.add_column(style="dim", no_wrap=True)
-    table.add_column(no_wrap=True, overflow="ellipsis")
+    table.add_column(style="dim", no_wrap=True, min_width=13)
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=40)
     table.add_row("epoch", Text(f"{cur.epoch}/{st.epochs}", style="bold"))
     table.add_row("batch", Text(f"{cur.batch}/{st.batches_per_epoch}", style="bold"))
     table.add_row("samples", _indices(cur.sample_indices))
@@ -70,5 +79,5 @@ def render_counters(st: SessionState) -> Table:
     table.add_row("updates", f"{st.updates_done}/{st.total_updates}")
     table.add_row("learning rate", short(st.learning_rate, 6))
     table.add_row("batch loss", _loss(cur.batch_loss))
-    table.add_row("epoch mean", _loss(st.epoch_running_loss))
+    table.add_row("epoch mean", _epoch_mean(st))
     return table

@@ -17,13 +17,14 @@ from textual.message import Message
 from textual.widget import Widget
 
 from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
-from .fmt import short, weight_style
+from .fmt import fit, short, weight_style
 from .selection import Selection
 
 NODE_W = 12  # a node column
 TARGET_W = 8  # the output layer's target column
 CELL_W = 8  # one weight in a matrix
-GAP = 2
+GAP = 1
+GAP_W = 2  # the ellipsis column of a collapsed matrix
 MAX_NODES = 9  # taller layers collapse
 HEADER = 2  # title line + sub-title line
 
@@ -32,13 +33,15 @@ def visible(n: int, focus: set[int], limit: int) -> list[int | None]:
     """Indices to draw for ``n`` nodes: all, or first/last few plus ``focus``; None = gap."""
     if n <= limit:
         return list(range(n))
-    keep = set(range(limit // 2)) | set(range(n - (limit - 1) // 2 + 1, n))
+    keep = set(range(max(1, limit // 2))) | set(range(n - (limit - 1) // 2 + 1, n))
     keep |= {k for k in focus if 0 <= k < n}
     shown: list[int | None] = []
     for k in sorted(keep):
         if shown and shown[-1] is not None and k != shown[-1] + 1:
             shown.append(None)
         shown.append(k)
+    if shown[-1] != n - 1:
+        shown.append(None)
     return shown
 
 
@@ -76,10 +79,10 @@ class NetworkDiagram(Widget, can_focus=False):
             if l == sel.layer:
                 focus.add(sel.j)
             rows.append(visible(n, focus, MAX_NODES))
-        node_total = len(sizes) * (NODE_W + GAP) + TARGET_W
-        spare = max(0, width - node_total)
-        cols_budget = max(2, spare // max(1, (len(sizes) - 1)) // CELL_W)
-        cols = [rows[l] if len(rows[l]) <= cols_budget else
+        depth = len(sizes) - 1
+        fixed = len(sizes) * NODE_W + TARGET_W + 2 * depth * GAP
+        cols_budget = max(1, ((width - fixed) // depth - GAP_W) // CELL_W)
+        cols = [list(range(sizes[l])) if sizes[l] <= cols_budget else
                 visible(sizes[l], {sel.j} if l == sel.layer else set(), cols_budget)
                 for l in range(len(sizes))]
         return rows, cols
@@ -158,13 +161,13 @@ class NetworkDiagram(Widget, can_focus=False):
                 label.append(f"{'·':>8}", style="dim")
             else:
                 v = float(values[s, k])
-                label.append(f"{short(v, 5):>8}", style=("bold" if just_done and kind == FORWARD else "") +
+                label.append(f"{short(v, 4):>8}", style=("bold" if just_done and kind == FORWARD else "") +
                              (" red" if v != v or abs(v) == float("inf") else ""))
             if is_out:
                 label.append(f"{short(cur.targets[s, k], 5):>{TARGET_W}}", style="green")
             self._put(canvas, y, x, label)
             if slopes is not None:
-                self._put(canvas, y + 1, x, Text(f"  ∂L{short(float(slopes[s, k]), 5):>8}",
+                self._put(canvas, y + 1, x, Text(f" ∂L {short(float(slopes[s, k]), 4):>8}",
                                                   style="magenta bold" if just_done else "magenta"))
             target = Selection(l, 0, k) if l else Selection(1, k, 0)
             hits.update({(xx, yy): target for xx in range(x, x + width) for yy in (y, y + 1)})
@@ -174,37 +177,37 @@ class NetworkDiagram(Widget, can_focus=False):
     def _draw_matrix(self, canvas, hits, x: int, l: int, from_rows, to_cols) -> int:
         st, sel = self.state, self.selection
         W, b = st.weights[l], st.biases[l]
-        kind, phase_layer = self._phase_layer()
-        updated = kind == UPDATE
-        width = CELL_W * len(to_cols)
-        title = f"W{l} {st.layers[l - 1]}×{st.layers[l]}" + (" updated" if updated else "")
-        self._put(canvas, 0, x, title[:width].ljust(width), "bold reverse" if updated else "bold")
+        kind, _ = self._phase_layer()
+        widths = [GAP_W if j is None else CELL_W for j in to_cols]
+        lefts = [x + sum(widths[:c]) for c in range(len(widths))]
+        width = sum(widths)
+        title = f"W{l} {st.layers[l - 1]}×{st.layers[l]}" + (" new" if kind == UPDATE else "")
+        self._put(canvas, 0, x, title.ljust(width), "bold reverse" if kind == UPDATE else "bold")
         head = Text()
-        for k in to_cols:
-            head.append(f"{'…' if k is None else '→' + str(k):>{CELL_W - 1}} ", style="dim")
+        for j, w in zip(to_cols, widths):
+            head.append(f"{'…' if j is None else '→' + str(j):>{w - 1}} ", style="dim")
         self._put(canvas, 1, x, head)
         scale = float(abs(W).max()) if W.size else 0.0
         if b is not None and b.size:
             scale = max(scale, float(abs(b).max()))
-        row_ids = list(from_rows) + ([None] if b is not None else [])
-        for r, i in enumerate(row_ids):
+        rows = [(r, i) for r, i in enumerate(from_rows) if i is not None]
+        if b is not None:
+            rows.append((len(from_rows), None))
+        for r, i in rows:
             y = HEADER + 2 * r
-            is_bias = b is not None and r == len(row_ids) - 1
-            if i is None and not is_bias:
-                continue
             line = Text()
             for c, j in enumerate(to_cols):
                 if j is None:
-                    line.append(f"{'…':>{CELL_W - 1}} ", style="dim")
+                    line.append(f"{'…':>{GAP_W - 1}} ", style="dim")
                     continue
-                w = float(b[j] if is_bias else W[i, j])
+                w = float(W[i, j] if i is not None else b[j])
                 style = weight_style(w, scale)
-                if sel.layer == l and sel.j == j and sel.i == (None if is_bias else i):
+                if sel.layer == l and sel.j == j and sel.i == i:
                     style = "bold reverse yellow"
-                line.append(f"{short(w, 4):>{CELL_W - 1}}", style=style)
+                line.append(fit(w, CELL_W - 1).rjust(CELL_W - 1), style=style)
                 line.append(" ")
-                target = Selection(l, None if is_bias else i, j)
-                hits.update({(xx, y): target for xx in range(x + c * CELL_W, x + (c + 1) * CELL_W)})
+                target = Selection(l, i, j)
+                hits.update({(xx, y): target for xx in range(lefts[c], lefts[c] + CELL_W)})
             self._put(canvas, y, x, line)
         return width
 

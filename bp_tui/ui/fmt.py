@@ -34,3 +34,12 @@ def weight_style(w: float, scale: float) -> str:
     if ratio < 0.2:
         return f"dim {colour}"
     return colour
+
+
+def fit(x: float, width: int) -> str:
+    """The most digits of ``x`` that fit in ``width`` characters."""
+    for digits in (4, 3, 2, 1):
+        text = short(x, digits)
+        if len(text) <= width:
+            return text
+    return f"{x:.0e}" if len(f"{x:.0e}") <= width else "#" * width
