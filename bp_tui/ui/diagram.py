@@ -45,6 +45,23 @@ def visible(n: int, focus: set[int], limit: int) -> list[int | None]:
     return shown
 
 
+def fit_columns(sizes: list[int], spare: int) -> list[int]:
+    """How many weight columns each matrix shows so that all fit in ``spare`` cells.
+
+    Matrices keep every column while they fit; the widest gives way first,
+    down to one column plus the ellipsis.
+    """
+    counts = [min(n, max(1, spare // CELL_W)) for n in sizes]
+
+    def width() -> int:
+        return sum(CELL_W * c + (GAP_W if c < n else 0) for n, c in zip(sizes, counts))
+
+    while width() > spare and max(counts) > 1:
+        widest = counts.index(max(counts))
+        counts[widest] -= 1
+    return counts
+
+
 class NetworkDiagram(Widget, can_focus=False):
     """Draws ``SessionState``; clicking a node or weight posts ``Selected``."""
 
@@ -80,11 +97,11 @@ class NetworkDiagram(Widget, can_focus=False):
                 focus.add(sel.j)
             rows.append(visible(n, focus, MAX_NODES))
         depth = len(sizes) - 1
-        fixed = len(sizes) * NODE_W + TARGET_W + 2 * depth * GAP
-        cols_budget = max(1, ((width - fixed) // depth - GAP_W) // CELL_W)
-        cols = [list(range(sizes[l])) if sizes[l] <= cols_budget else
-                visible(sizes[l], {sel.j} if l == sel.layer else set(), cols_budget)
-                for l in range(len(sizes))]
+        spare = width - (len(sizes) * NODE_W + TARGET_W + 2 * depth * GAP)
+        counts = fit_columns(list(sizes[1:]), spare)
+        cols = [[]] + [list(range(n)) if c >= n else
+                       visible(n, {sel.j} if l == sel.layer else set(), c)
+                       for l, (n, c) in enumerate(zip(sizes[1:], counts), start=1)]
         return rows, cols
 
     def get_content_height(self, container, viewport, width) -> int:
