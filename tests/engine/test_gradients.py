@@ -354,7 +354,7 @@ def torch_gradients(torch, batch, acts, loss):
 @pytest.mark.parametrize("hidden", HIDDEN)
 def test_gradients_match_torch_autograd(hidden, output, loss, bias):
     """float64 autograd agrees to 1e-12 relative (absolute 1e-14 of the layer's scale)."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", exc_type=ImportError)
     layers, acts = network(hidden, output)
     sc = random_scenario(base_seed("torch", hidden, output, loss, bias), layers, acts, loss,
                          bias=bias, samples=5, batch_size=3)
@@ -369,7 +369,7 @@ def test_gradients_match_torch_autograd(hidden, output, loss, bias):
 @pytest.mark.parametrize("name", ["relu", "leaky_relu"])
 def test_relu_at_zero_matches_torch(name):
     """torch's slope of relu / leaky relu at exactly 0, against the engine's."""
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", exc_type=ImportError)
     z = torch.zeros(1, 3, dtype=torch.float64, requires_grad=True)
     f = torch.relu if name == "relu" else (lambda v: torch.nn.functional.leaky_relu(v, 0.01))
     f(z).sum().backward()
