@@ -44,7 +44,7 @@ KEYS = [
     ("c", "continue", "Continue", "train to the end (any key pauses)", True),
     ("up,down", "move_row", "", "select the weight from the node above / below", False),
     ("left,right", "move_col", "", "select the weight into the node left / right", False),
-    ("tab,shift+tab", "cycle", "", "next / previous weight, across layers", False),
+    ("shift+tab,tab", "cycle", "", "next / previous weight, across layers", False),
     ("[,]", "layer", "", "previous / next layer's weights", False),
     ("s", "sample", "Sample", "show the next sample of the batch in the diagram", False),
     ("x", "expand", "", "show how a hidden node's loss slope was assembled", False),
@@ -100,7 +100,10 @@ class BpTuiApp(App):
         yield Footer(compact=True)
 
     def _panes(self) -> list:
-        """Wide: [diagram | counters] over [breakdown | chart].  Narrow: stacked."""
+        """The diagram full width on top; below, the breakdown beside counters and chart.
+
+        Narrow terminals get the counters as a two-line strip on top instead.
+        """
         diagram = VerticalScroll(NetworkDiagram(id="diagram"), id="diagram-box", can_focus=False)
         breakdown = VerticalScroll(BreakdownPane(id="breakdown"), id="breakdown-box", can_focus=False)
         counters, chart = CountersPane(id="counters"), LossChart(id="chart")
@@ -108,7 +111,7 @@ class BpTuiApp(App):
         counters.border_title, chart.border_title = "Training", "Loss"
         if self.narrow:
             return [counters, diagram, Horizontal(breakdown, chart, id="bottom")]
-        return [Horizontal(diagram, counters, id="top"), Horizontal(breakdown, chart, id="bottom")]
+        return [diagram, Horizontal(breakdown, Vertical(counters, chart, id="side"), id="bottom")]
 
     def on_mount(self) -> None:
         self.say("press f for the forward pass, ? for help")
@@ -161,6 +164,10 @@ class BpTuiApp(App):
 
     # ---------------------------------------------------------- step actions
     def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "cycle" and len(self.screen_stack) > 1:
+            return False  # tab moves focus in dialogs
+        if self._continuing:  # only c (pause) and q act; any other key pauses (on_key)
+            return True if action in ("continue", "quit") else None
         nxt = self.session.next_phase
         if action in ("forward", "backward", "update"):
             return True if nxt is not None and nxt.kind == action else None
@@ -234,6 +241,7 @@ class BpTuiApp(App):
         self._pause.clear()
         self.say("continuing… any key pauses")
         self._redraw_timer = self.set_interval(REDRAW_SECONDS, self.publish)
+        self.refresh_bindings()
         self._train()
 
     @work(thread=True, exclusive=True, group="continue")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -65,19 +64,24 @@ def render_strip(st: SessionState) -> Text:
     return text
 
 
-def render_counters(st: SessionState) -> Table:
+def render_counters(st: SessionState) -> Text:
+    """Pairs of counters side by side, then the phase and the batch's samples."""
     cur = st.current
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="dim", no_wrap=True, min_width=13)
-    table.add_column(no_wrap=True, overflow="ellipsis", max_width=40)
-    table.add_row("epoch", Text(f"{cur.epoch}/{st.epochs}", style="bold"))
-    table.add_row("batch", Text(f"{cur.batch}/{st.batches_per_epoch}", style="bold"))
-    table.add_row("samples", _indices(cur.sample_indices))
     last, nxt = _phases(st)
-    table.add_row("phase", Text(last))
-    table.add_row("next", nxt)
-    table.add_row("updates", f"{st.updates_done}/{st.total_updates}")
-    table.add_row("learning rate", short(st.learning_rate, 6))
-    table.add_row("batch loss", _loss(cur.batch_loss))
-    table.add_row("epoch mean", _epoch_mean(st))
-    return table
+    text = Text(no_wrap=True, overflow="ellipsis")
+    pairs = (
+        ("epoch", f"{cur.epoch}/{st.epochs}", "batch", f"{cur.batch}/{st.batches_per_epoch}"),
+        ("updates", f"{st.updates_done}/{st.total_updates}", "learning rate", short(st.learning_rate, 6)),
+        ("batch loss", _loss(cur.batch_loss), "epoch mean", _epoch_mean(st)),
+    )
+    for label, value, label2, value2 in pairs:
+        text.append(f"{label:<11}", style="dim")
+        text.append(f"{value:<10} ", style="bold")
+        text.append(f"{label2} ", style="dim")
+        text.append(f"{value2}\n", style="bold")
+    for label, value in (("phase", Text(last)), ("next", nxt), ("samples", Text(_indices(cur.sample_indices)))):
+        text.append(f"{label:<11}", style="dim")
+        text.append(value)
+        text.append("\n")
+    text.rstrip()
+    return text

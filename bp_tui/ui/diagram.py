@@ -25,19 +25,25 @@ TARGET_W = 8  # the output layer's target column
 CELL_W = 8  # one weight in a matrix
 GAP = 1
 GAP_W = 2  # the ellipsis column of a collapsed matrix
-MAX_NODES = 9  # taller layers collapse
+MAX_NODES = 8  # taller layers collapse
 HEADER = 2  # title line + sub-title line
 
 
 def visible(n: int, focus: set[int], limit: int) -> list[int | None]:
-    """Indices to draw for ``n`` nodes: all, or first/last few plus ``focus``; None = gap."""
+    """Up to ``limit`` of ``n`` indices to draw: first and last few, and ``focus``; None = gap."""
     if n <= limit:
         return list(range(n))
-    keep = set(range(max(1, limit // 2))) | set(range(n - (limit - 1) // 2 + 1, n))
-    keep |= {k for k in focus if 0 <= k < n}
+    head, tail = list(range((limit + 1) // 2)), list(range(n - limit // 2, n))
+    for k in sorted(focus):
+        if 0 <= k < n and k not in head and k not in tail:
+            if len(head) > 1:
+                head.pop()
+            elif tail:
+                tail.pop(0)
+            head.append(k)
     shown: list[int | None] = []
-    for k in sorted(keep):
-        if shown and shown[-1] is not None and k != shown[-1] + 1:
+    for k in sorted(set(head) | set(tail)):
+        if shown and k != shown[-1] + 1:
             shown.append(None)
         shown.append(k)
     if shown[-1] != n - 1:

@@ -1,6 +1,6 @@
 """The seed example stepped by keys: every number of the slides appears on screen."""
 
-from helpers import pane, seed_app
+from ui_helpers import pane, seed_app
 
 SIZE = (120, 40)
 

@@ -32,3 +32,16 @@ def squash(text: str) -> str:
 
 def pane(app: BpTuiApp, name: str) -> str:
     return squash(text_of(app.query_one(f"#{name}")))
+
+
+def long_app() -> BpTuiApp:
+    """A small net with far more updates than a test waits for (continue, pause)."""
+    from bp_tui.engine import scenario_from_dict
+
+    scenario = scenario_from_dict({
+        "title": "Long run",
+        "network": {"layers": [2, 3, 1], "activations": ["tanh", "sigmoid"], "seed": 1},
+        "data": {"inputs": [[0, 0], [0, 1], [1, 0], [1, 1]], "targets": [[0], [1], [1], [0]]},
+        "training": {"loss": "bce", "learning_rate": 0.5, "batch_size": 1, "epochs": 1_000_000},
+    })
+    return create_app(scenario)
