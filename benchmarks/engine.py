@@ -1,0 +1,260 @@
+"""How fast does the engine train, next to a minimal hand-written NumPy loop?
+
+    .venv/bin/python benchmarks/engine.py [--seconds 1.0] [--repeats 3] [--only NAME]
+
+For each network the engine is driven the way a user drives it headless:
+``TrainingSession.run_updates(n)``, which goes phase by phase (forward per
+layer, backward per layer, update) with all the engine's per-phase
+bookkeeping (phase order checks, the per-batch record a UI reads, the loss
+history).  Next to it, a minimal loop does the same maths for the same
+shapes, activations and loss (forward, batch loss, backward, update) and
+nothing else.  Both start from the same weights and see the same batches
+(consecutive slices, no shuffling), and a short check first confirms that
+they compute the same weights.
+
+Each timing is the best of ``--repeats`` runs of about ``--seconds`` each,
+from a fresh session (or fresh copies of the weights); ``engine/minimal`` is
+the ratio of updates per second measured in the same run.  This is a script,
+not a test: it prints a table and exits 0 whether or not the targets are met
+(1 only if the engine and the minimal loop disagree, which is a bug).
+
+On a machine with few CPUs the numbers move with the load of other
+processes: OpenBLAS runs a large matrix product on several threads, and one
+of them waiting for a busy CPU slows the whole product down.  The runs of
+the engine and of the minimal loop therefore take turns, so that both see
+the same load, and the environment line shows the BLAS variables that were
+set (e.g. OPENBLAS_CORETYPE, OPENBLAS_NUM_THREADS); the script leaves them as
+they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bp_tui.engine.scenario import scenario_from_dict  # noqa: E402
+from bp_tui.engine.session import TrainingSession  # noqa: E402
+
+#: Enough epochs that no timed run reaches the end of training.
+EPOCHS = 10**8
+
+
+@dataclass
+class Case:
+    name: str
+    document: dict  # a scenario, as a parsed TOML file
+    base_dir: Path
+    target: float  # the engine/minimal ratio it should reach
+
+    def scenario(self):
+        return scenario_from_dict(self.document, path=f"<{self.name}>", base_dir=self.base_dir)
+
+
+def bundled(name: str, target: float) -> Case:
+    path = ROOT / "scenarios" / f"{name}.toml"
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    document["training"]["epochs"] = EPOCHS
+    return Case(name, document, path.parent, target)
+
+
+def random_net(sizes: tuple[int, int, int], samples: int, batch: int, target: float) -> Case:
+    """relu hidden layer, softmax output, cross-entropy; random inputs and one-hot labels."""
+    rng = np.random.default_rng(0)
+    inputs = rng.standard_normal((samples, sizes[0]))
+    targets = np.eye(sizes[2])[rng.integers(0, sizes[2], samples)]
+    document = {
+        "title": "-".join(map(str, sizes)),
+        "network": {"layers": list(sizes), "activations": ["relu", "softmax"], "init": "he", "seed": 0},
+        "data": {"inputs": inputs.tolist(), "targets": targets.tolist()},
+        "training": {"loss": "cross_entropy", "learning_rate": 0.01, "batch_size": batch, "epochs": EPOCHS},
+    }
+    return Case("-".join(map(str, sizes)), document, ROOT, target)
+
+
+# --------------------------------------------------------------- the minimal loop
+def minimal_train(scenario, updates: int, params=None):
+    """``updates`` updates of a two-layer net, written out by hand.
+
+    Same maths as the engine: per-sample loss, batch loss = mean over the
+    batch, gradients = mean over the batch, every weight moves by
+    ``-learning_rate * gradient``.  Returns the final parameters.
+    """
+    hidden, output = scenario.activations
+    assert hidden in ("relu", "tanh"), hidden
+    assert (output, scenario.loss) in (("softmax", "cross_entropy"), ("sigmoid", "bce"), ("identity", "mse"))
+    X, T = scenario.inputs, scenario.targets
+    labels = T.argmax(axis=1)
+    n_samples, bs, lr = scenario.samples, scenario.effective_batch_size, scenario.learning_rate
+    if params is None:
+        W, b = scenario.initial_parameters()
+        params = (W[0].copy(), W[1].copy(), None if b[0] is None else b[0].copy(), None if b[1] is None else b[1].copy())
+    W1, W2, b1, b2 = params
+    start = 0
+    for _ in range(updates):
+        x, t, y = X[start:start + bs], T[start:start + bs], labels[start:start + bs]
+        n = x.shape[0]
+        start = 0 if start + bs >= n_samples else start + bs
+        # forward
+        z1 = x @ W1
+        if b1 is not None:
+            z1 += b1
+        a1 = np.maximum(z1, 0.0) if hidden == "relu" else np.tanh(z1)
+        z2 = a1 @ W2
+        if b2 is not None:
+            z2 += b2
+        # loss, and the slope of the loss w.r.t. the output pre-activation, / n
+        if output == "softmax":
+            e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+            p = e / e.sum(axis=1, keepdims=True)
+            batch_loss = -np.mean(np.log(p[np.arange(n), y]))
+            d2 = (p - t) / n
+        elif output == "sigmoid":  # with bce
+            p = 1.0 / (1.0 + np.exp(-z2))
+            batch_loss = -np.mean(t * np.log(p) + (1.0 - t) * np.log(1.0 - p))
+            d2 = (p - t) / (n * p.shape[1])
+        else:  # identity, mse
+            err = z2 - t
+            batch_loss = np.mean(err * err)
+            d2 = 2.0 * err / (n * err.shape[1])
+        del batch_loss  # computed, as the engine does, but not kept
+        # backward
+        d1 = d2 @ W2.T
+        d1 *= (z1 > 0) if hidden == "relu" else (1.0 - a1 * a1)
+        gW2, gW1 = a1.T @ d2, x.T @ d1
+        # update
+        W2 -= lr * gW2
+        W1 -= lr * gW1
+        if b2 is not None:
+            b2 -= lr * d2.sum(axis=0)
+            b1 -= lr * d1.sum(axis=0)
+    return params
+
+
+def check_same_maths(case: Case, updates: int = 20) -> float:
+    """Largest relative difference of the weights after ``updates`` updates."""
+    scenario = case.scenario()
+    session = TrainingSession(scenario)
+    session.run_updates(updates)
+    W1, W2, b1, b2 = minimal_train(scenario, updates)
+    worst = 0.0
+    pairs = [(session.W[1], W1), (session.W[2], W2)]
+    if b1 is not None:
+        pairs += [(session.b[1], b1), (session.b[2], b2)]
+    for engine, minimal in pairs:
+        scale = max(np.abs(minimal).max(), 1e-300)
+        worst = max(worst, float(np.abs(engine - minimal).max() / scale))
+    return worst
+
+
+# --------------------------------------------------------------------- timing
+def calibrate(run, seconds: float) -> int:
+    """How many updates ``run`` does in about ``seconds``."""
+    run(2)  # warm up
+    n = 4
+    while True:
+        elapsed = run(n)
+        if elapsed >= 0.2 * seconds or n >= 10**8:
+            return max(1, int(n * seconds / max(elapsed, 1e-9)))
+        n *= 2 if elapsed > 0.02 * seconds else 8
+
+
+def timed(runs: dict, seconds: float, repeats: int) -> dict:
+    """Updates per second of each ``run(n)`` (which returns the seconds n updates took).
+
+    The runs take turns (A, B, A, B, ...), so that a burst of load from other
+    processes hits both alike; each keeps its best of ``repeats``.
+    """
+    counts = {name: calibrate(run, seconds) for name, run in runs.items()}
+    best = dict.fromkeys(runs, 0.0)
+    for _ in range(repeats):
+        for name, run in runs.items():
+            best[name] = max(best[name], counts[name] / run(counts[name]))
+    return best
+
+
+def engine_runner(scenario):
+    def run(n: int) -> float:
+        session = TrainingSession(scenario)
+        start = time.perf_counter()
+        session.run_updates(n)
+        elapsed = time.perf_counter() - start
+        assert session.updates_done == n
+        return elapsed
+    return run
+
+
+def minimal_runner(scenario):
+    W, b = scenario.initial_parameters()
+
+    def run(n: int) -> float:
+        params = (W[0].copy(), W[1].copy(), None if b[0] is None else b[0].copy(),
+                  None if b[1] is None else b[1].copy())
+        start = time.perf_counter()
+        minimal_train(scenario, n, params)
+        return time.perf_counter() - start
+    return run
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=1.0, help="length of each timed run (default 1)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per measurement, best kept (default 3)")
+    parser.add_argument("--only", action="append", help="run only the case of this name (repeatable)")
+    args = parser.parse_args(argv)
+
+    cases = [
+        bundled("seed", 0.5),
+        bundled("xor", 0.5),
+        random_net((64, 32, 10), 1024, 32, 0.5),
+        random_net((784, 128, 10), 2048, 64, 0.9),
+    ]
+    if args.only:
+        cases = [c for c in cases if c.name in args.only]
+
+    blas = np.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})
+    print(f"Python {sys.version.split()[0]}, NumPy {np.__version__}, BLAS {blas.get('name', '?')} "
+          f"{blas.get('version', '')}; {os.cpu_count()} CPUs")
+    shown = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                         "MKL_NUM_THREADS") if k in os.environ}
+    print("environment: " + (", ".join(f"{k}={v}" for k, v in shown.items()) or "no BLAS variables set"))
+    print(f"best of {args.repeats} runs of ~{args.seconds:g} s each; engine = TrainingSession.run_updates(n)\n")
+
+    header = (f"{'net':<12} {'activations / loss':<26} {'batch':>5} {'engine upd/s':>13} "
+              f"{'minimal upd/s':>14} {'engine/minimal':>15} {'overhead/upd':>13}  target")
+    print(header)
+    print("-" * len(header))
+    status = 0
+    for case in cases:
+        scenario = case.scenario()
+        diff = check_same_maths(case)
+        if not diff < 1e-9:
+            print(f"{case.name}: the engine and the minimal loop disagree (relative difference {diff:.3g})")
+            status = 1
+            continue
+        rates = timed({"engine": engine_runner(scenario), "minimal": minimal_runner(scenario)},
+                      args.seconds, args.repeats)
+        engine, minimal = rates["engine"], rates["minimal"]
+        ratio = engine / minimal
+        overhead_us = (1 / engine - 1 / minimal) * 1e6
+        layers = "-".join(map(str, scenario.layers))
+        kind = f"{'/'.join(scenario.activations)} {scenario.loss}"
+        verdict = "ok" if ratio >= case.target else "MISSED"
+        print(f"{layers:<12} {kind:<26} {scenario.effective_batch_size:>5} {engine:>13,.0f} "
+              f"{minimal:>14,.0f} {ratio:>15.2f} {overhead_us:>10.1f} us  >= {case.target:g} {verdict}",
+              flush=True)
+    print("\noverhead/upd = 1/engine - 1/minimal: the engine's extra time per update.")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
