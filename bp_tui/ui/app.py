@@ -30,7 +30,7 @@ from .open_screen import OpenScreen
 from .selection import Selection, change_layer, clamp, cycle, default_selection, move
 
 MIN_SIZE = (60, 20)
-NARROW = 110  # below this width the panes stack: counters strip, diagram, breakdown | chart
+NARROW = 110  # below this width the counters lose their border and the chart narrows
 REDRAW_SECONDS = 0.1  # while continuing: redraw at most 10 times a second
 
 #: (keys, action, footer label, help text, shown in the footer)
@@ -93,25 +93,25 @@ class BpTuiApp(App):
 
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
+        """Counters on top, the diagram full width, then the breakdown beside the chart."""
         yield Header()
-        yield Vertical(*self._panes(), id="main")
+        with Vertical(id="main"):
+            counters = CountersPane(id="counters")
+            counters.border_title = "Training"
+            yield counters
+            with VerticalScroll(id="diagram-box", can_focus=False) as box:
+                box.border_title = "Network"
+                yield NetworkDiagram(id="diagram")
+            with Horizontal(id="bottom"):
+                with VerticalScroll(id="breakdown-box", can_focus=False) as box:
+                    box.border_title = "Gradient breakdown"
+                    yield BreakdownPane(id="breakdown")
+                chart = LossChart(id="chart")
+                chart.border_title = "Loss"
+                yield chart
         yield Static(Text("Enlarge the terminal: bp-tui needs at least 60×20.", style="bold"), id="too-small")
         yield Static("", id="hint")
         yield Footer(compact=True)
-
-    def _panes(self) -> list:
-        """The diagram full width on top; below, the breakdown beside counters and chart.
-
-        Narrow terminals get the counters as a two-line strip on top instead.
-        """
-        diagram = VerticalScroll(NetworkDiagram(id="diagram"), id="diagram-box", can_focus=False)
-        breakdown = VerticalScroll(BreakdownPane(id="breakdown"), id="breakdown-box", can_focus=False)
-        counters, chart = CountersPane(id="counters"), LossChart(id="chart")
-        diagram.border_title, breakdown.border_title = "Network", "Gradient breakdown"
-        counters.border_title, chart.border_title = "Training", "Loss"
-        if self.narrow:
-            return [counters, diagram, Horizontal(breakdown, chart, id="bottom")]
-        return [diagram, Horizontal(breakdown, Vertical(counters, chart, id="side"), id="bottom")]
 
     def on_mount(self) -> None:
         self.say("press f for the forward pass, ? for help")
@@ -127,13 +127,8 @@ class BpTuiApp(App):
         self.screen.set_class(narrow, "narrow")
         if narrow != self.narrow:
             self.narrow = narrow
-            self.call_later(self._relayout)
-
-    async def _relayout(self) -> None:
-        main = self.query_one("#main")
-        await main.remove_children()
-        await main.mount_all(self._panes())
-        self.publish()
+            if hasattr(self, "state"):  # already showing: redraw for the new width
+                self.publish()
 
     # --------------------------------------------------------------- publish
     def publish(self) -> None:
@@ -146,7 +141,8 @@ class BpTuiApp(App):
         self.state = state
         sel = self.selection
         self.query_one(NetworkDiagram).show(state, sel, self.sample)
-        self.query_one(BreakdownPane).show(state, sel, self.sample, self.precise, self.expanded)
+        digits = None if self.precise else (4 if self.narrow else 6)
+        self.query_one(BreakdownPane).show(state, sel, self.sample, digits, self.expanded)
         self.query_one(CountersPane).show(state, compact=self.narrow)
         self.query_one(LossChart).show(state)
         self.query_one("#diagram-box").border_subtitle = self._sample_label(state)

@@ -34,11 +34,11 @@ class BreakdownPane(Static):
     """Shows the breakdown of ``selection`` in ``state``."""
 
     def show(self, state: SessionState, selection: Selection, sample: int,
-             precise: bool, expanded: bool) -> None:
-        self.update(render_breakdown(state, selection, sample, precise, expanded))
+             digits: int | None, expanded: bool) -> None:
+        self.update(render_breakdown(state, selection, sample, digits, expanded))
 
 
-def render_breakdown(state: SessionState, sel: Selection, sample: int, precise: bool, expanded: bool):
+def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: int | None, expanded: bool):
     cur = state.current
     parts: list = [Text(weight_name(sel), style="bold")]
     batch, note = _which_batch(state, sel)
@@ -49,11 +49,11 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, precise: 
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
     bd = weight_breakdown(batch, sel.layer, sel.i, sel.j, state.learning_rate, state.activations[sel.layer])
-    parts.append(_factor_table(bd, precise))
+    parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
-    parts.append(_update_lines(bd, precise, applied=batch is not cur))
+    parts.append(_update_lines(bd, digits, applied=batch is not cur))
     if expanded:
-        parts.extend(_assembly(batch, sel, sample, precise))
+        parts.extend(_assembly(batch, sel, sample, digits))
     elif sel.layer < state.depth:
         parts.append(Text("press x to see how this loss slope was assembled from the next layer", style="dim"))
     return Group(*parts)
@@ -73,8 +73,8 @@ def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None,
     return state.applied, hint
 
 
-def _factor_table(bd, precise: bool) -> Table:
-    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
+def _factor_table(bd, digits: int | None) -> Table:
+    table = Table(box=None, pad_edge=False, padding=(0, 1), collapse_padding=True, show_edge=False, header_style="bold")
     feeding = "bias\ninput" if bd.is_bias else "node\nvalue"
     for name, justify in (("\nsample", "right"), (feeding, "right"), ("", "center"), ("loss\nslope", "right"),
                           ("", "center"), ("activation\nslope", "right"), ("", "center"), ("\nproduct", "right")):
@@ -84,11 +84,11 @@ def _factor_table(bd, precise: bool) -> Table:
     for k in shown:
         if n > MAX_ROWS and k == n - 1:
             table.add_row("…", f"{n - MAX_ROWS + 1} more", "", "", "", "", "", "", style="dim")
-        table.add_row(f"#{bd.sample_indices[k]}", number(bd.node_value[k], precise), "×",
-                      number(bd.loss_slope[k], precise), "×", number(bd.activation_slope[k], precise),
-                      "=", number(bd.product[k], precise))
+        table.add_row(f"#{bd.sample_indices[k]}", number(bd.node_value[k], digits), "×",
+                      number(bd.loss_slope[k], digits), "×", number(bd.activation_slope[k], digits),
+                      "=", number(bd.product[k], digits))
     table.add_row(Text("mean", style="bold"), "", "", "", "", Text("= gradient", style="bold"), "=",
-                  Text(number(bd.mean, precise), style="bold"))
+                  Text(number(bd.mean, digits), style="bold"))
     return table
 
 
@@ -104,34 +104,34 @@ def _notes(bd, activation: str) -> list[Text]:
     return notes
 
 
-def _update_lines(bd, precise: bool, applied: bool) -> Text:
+def _update_lines(bd, digits: int | None, applied: bool) -> Text:
     w = "b" if bd.is_bias else "w"
     text = Text()
     text.append(f"update: {w} − learning_rate × gradient = new {w}\n", style="dim")
-    text.append(f"        {number(bd.weight, precise)} − {number(bd.learning_rate, precise)} × "
-                f"{number(bd.gradient, precise)} = ")
-    text.append(number(bd.new_weight, precise), style="bold green")
-    text.append("  (applied)" if applied else "  (on u)", style="dim")
+    text.append(f"        {number(bd.weight, digits)} − {number(bd.learning_rate, digits)} × "
+                f"{number(bd.gradient, digits)} = ")
+    text.append(number(bd.new_weight, digits), style="bold green")
+    text.append("  (applied)" if applied else "  (after u)", style="dim")
     return text
 
 
-def _assembly(batch: BatchView, sel: Selection, sample: int, precise: bool) -> list:
+def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None) -> list:
     asm = loss_slope_assembly(batch, sel.layer, sel.j)
     if asm is None:
         return [Text("the output layer's loss slope comes straight from the loss", style="dim")]
     s = min(sample, len(batch.sample_indices) - 1)
     head = Text(f"loss slope at layer {sel.layer} node {sel.j}, sample #{batch.sample_indices[s]}: "
                 f"go back one layer, sum over layer {sel.layer + 1}'s nodes k", style="bold")
-    table = Table(box=None, pad_edge=False, padding=(0, 1), show_edge=False, header_style="bold")
+    table = Table(box=None, pad_edge=False, padding=(0, 1), collapse_padding=True, show_edge=False, header_style="bold")
     for name in ("k", "loss slope", "", "act. slope", "", f"w {sel.j}→k", "", "product"):
         table.add_column(name, justify="right", no_wrap=True)
     width = asm.weight.shape[0]
     for k in range(min(width, MAX_ROWS)):
-        table.add_row(str(k), number(asm.next_loss_slope[s, k], precise), "×",
-                      number(asm.next_activation_slope[s, k], precise), "×", number(asm.weight[k], precise),
-                      "=", number(asm.product[s, k], precise))
+        table.add_row(str(k), number(asm.next_loss_slope[s, k], digits), "×",
+                      number(asm.next_activation_slope[s, k], digits), "×", number(asm.weight[k], digits),
+                      "=", number(asm.product[s, k], digits))
     if width > MAX_ROWS:
         table.add_row("…", f"{width - MAX_ROWS} more", "", "", "", "", "", "", style="dim")
     table.add_row(Text("sum", style="bold"), "", "", "", "", "", "=",
-                  Text(number(asm.loss_slope[s], precise), style="bold"))
+                  Text(number(asm.loss_slope[s], digits), style="bold"))
     return [head, table]

@@ -20,7 +20,7 @@ def _indices(indices: tuple[int, ...]) -> str:
 
 class CountersPane(Static):
     def show(self, state: SessionState, compact: bool = False) -> None:
-        self.update(render_strip(state) if compact else render_counters(state))
+        self.update(render_strip(state, compact))
 
 
 def _phases(st: SessionState) -> tuple[str, Text]:
@@ -30,58 +30,43 @@ def _phases(st: SessionState) -> tuple[str, Text]:
     return last, Text(st.next_phase.describe(st.depth), style="bold cyan")
 
 
-def _loss(value: float | None) -> str:
-    return "·" if value is None else short(value, 6)
+def _loss(value: float | None, digits: int = 6) -> str:
+    return "·" if value is None else short(value, digits)
 
 
-def _epoch_mean(st: SessionState) -> str:
+def _epoch_mean(st: SessionState, digits: int) -> str:
     """This epoch's mean so far; at its start, the last epoch's, said so."""
     if st.epoch_running_loss is not None:
-        return short(st.epoch_running_loss, 6)
+        return short(st.epoch_running_loss, digits)
     if len(st.epoch_loss):
-        return f"· (last {short(st.epoch_loss[-1], 6)})"
+        return f"· (last {short(st.epoch_loss[-1], digits)})"
     return "·"
 
 
-def render_strip(st: SessionState) -> Text:
-    """Two lines for narrow terminals: the counters, then the phase."""
+def render_strip(st: SessionState, compact: bool = False) -> Text:
+    """Two lines: the counters, then the phase and the batch's samples.
+
+    ``compact`` (narrow terminals) shortens labels and numbers to keep two lines.
+    """
     cur = st.current
     last, nxt = _phases(st)
-    text = Text()
-    for label, value in (("epoch", f"{cur.epoch}/{st.epochs}"), ("batch", f"{cur.batch}/{st.batches_per_epoch}"),
-                         ("updates", f"{st.updates_done}/{st.total_updates}"),
-                         ("lr", short(st.learning_rate, 6)), ("batch loss", _loss(cur.batch_loss)),
-                         ("epoch mean", _epoch_mean(st))):
+    digits, gap = (4, "  ") if compact else (6, "   ")
+    counters = (
+        ("epoch", f"{cur.epoch}/{st.epochs}"),
+        ("batch", f"{cur.batch}/{st.batches_per_epoch}"),
+        ("updates", f"{st.updates_done}/{st.total_updates}"),
+        ("lr" if compact else "learning rate", short(st.learning_rate, 6)),
+        ("loss" if compact else "batch loss", _loss(cur.batch_loss, digits)),
+        ("epoch mean", _epoch_mean(st, digits)),
+    )
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for label, value in counters:
         text.append(f"{label} ", style="dim")
-        text.append(f"{value}  ", style="bold")
+        text.append(value + gap, style="bold")
     text.append("\nphase ", style="dim")
     text.append(last)
-    text.append("  next ", style="dim")
+    text.append(f"{gap}next ", style="dim")
     text.append(nxt)
-    text.append("  samples ", style="dim")
+    text.append(f"{gap}samples ", style="dim")
     text.append(_indices(cur.sample_indices))
-    text.no_wrap = True
-    return text
-
-
-def render_counters(st: SessionState) -> Text:
-    """Pairs of counters side by side, then the phase and the batch's samples."""
-    cur = st.current
-    last, nxt = _phases(st)
-    text = Text(no_wrap=True, overflow="ellipsis")
-    pairs = (
-        ("epoch", f"{cur.epoch}/{st.epochs}", "batch", f"{cur.batch}/{st.batches_per_epoch}"),
-        ("updates", f"{st.updates_done}/{st.total_updates}", "learning rate", short(st.learning_rate, 6)),
-        ("batch loss", _loss(cur.batch_loss), "epoch mean", _epoch_mean(st)),
-    )
-    for label, value, label2, value2 in pairs:
-        text.append(f"{label:<11}", style="dim")
-        text.append(f"{value:<10} ", style="bold")
-        text.append(f"{label2} ", style="dim")
-        text.append(f"{value2}\n", style="bold")
-    for label, value in (("phase", Text(last)), ("next", nxt), ("samples", Text(_indices(cur.sample_indices)))):
-        text.append(f"{label:<11}", style="dim")
-        text.append(value)
-        text.append("\n")
-    text.rstrip()
     return text

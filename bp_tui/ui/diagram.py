@@ -117,16 +117,17 @@ class NetworkDiagram(Widget, can_focus=False):
         return HEADER + max(2 * len(r) + (1 if self.state.bias else 0) for r in rows)
 
     def get_content_width(self, container, viewport) -> int:
+        """As wide as the drawing planned for ``container``; render reuses that plan."""
         if self.state is None:
             return 1
-        lines, _ = self._draw(container.width)
+        self._width = container.width
+        lines, _ = self._draw(self._width)
         return max(line.cell_len for line in lines)
 
     def render(self):
         if self.state is None:
             return Text("")
-        width = self.parent.size.width if self.parent else self.size.width
-        lines, self._hits = self._draw(width)
+        lines, self._hits = self._draw(getattr(self, "_width", self.size.width))
         text = Text("\n").join(lines)
         text.no_wrap = True
         return text

@@ -19,8 +19,9 @@ def full(x: float) -> str:
     return repr(float(x))
 
 
-def number(x: float, precise: bool, digits: int = 6) -> str:
-    return full(x) if precise else short(x, digits)
+def number(x: float, digits: int | None) -> str:
+    """``digits`` significant digits, or every digit when None."""
+    return full(x) if digits is None else short(x, digits)
 
 
 def weight_style(w: float, scale: float) -> str:

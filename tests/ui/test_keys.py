@@ -195,7 +195,7 @@ async def test_resizing_to_80x24_keeps_all_panes_and_50x15_asks_to_enlarge():
             assert region.area > 0 and screen.contains_region(region), name
         assert "▶0 7 4" in pane(app, "diagram")
         assert "1 − 0.01 × 6 = 0.94" in pane(app, "breakdown")
-        assert "batch loss 9" in pane(app, "counters")
+        assert "loss 9" in pane(app, "counters") and "next update" in pane(app, "counters")
         await pilot.resize_terminal(50, 15)
         await pilot.pause()
         assert app.screen.has_class("too-small")
