@@ -75,9 +75,10 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def value(self, Z):
-        # exp of a negative number only, so large |Z| neither overflows nor warns.
-        E = np.exp(-np.abs(Z))
-        return np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
+        # For very negative Z, exp(-Z) overflows to inf and 1 / inf = 0: the
+        # right limit, so no special case (the engine computes under errstate).
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-Z))
 
     def slope(self, Z, A):
         return A * (1.0 - A)

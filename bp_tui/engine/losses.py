@@ -40,7 +40,7 @@ class MeanSquaredError(Loss):
 
     def value(self, P, T):
         error = P - T
-        return np.mean(error * error, axis=1)
+        return (error * error).sum(axis=1) / P.shape[1]
 
     def slope(self, P, T):
         return 2.0 * (P - T) / P.shape[1]
@@ -54,7 +54,7 @@ class BinaryCrossEntropy(Loss):
 
     def value(self, P, T):
         p = np.clip(P, CLIP, 1.0 - CLIP)
-        return np.mean(-(T * np.log(p) + (1.0 - T) * np.log(1.0 - p)), axis=1)
+        return -(T * np.log(p) + (1.0 - T) * np.log(1.0 - p)).sum(axis=1) / P.shape[1]
 
     def slope(self, P, T):
         p = np.clip(P, CLIP, 1.0 - CLIP)

@@ -35,7 +35,8 @@ def hidden_loss_slope(
     return (loss_slope_next * activation_slope_next) @ W_next.T
 
 
-def weight_gradient(A_prev: np.ndarray, loss_slope: np.ndarray, activation_slope: np.ndarray):
+def weight_gradient(A_prev: np.ndarray, loss_slope: np.ndarray, activation_slope: np.ndarray,
+                    with_bias: bool = True):
     """Gradients of the layer's weights and biases for the batch.
 
     Per sample, the gradient of weight (i, j) is the product of
@@ -43,11 +44,15 @@ def weight_gradient(A_prev: np.ndarray, loss_slope: np.ndarray, activation_slope
     2. the loss slope at the node it feeds into (``loss_slope[:, j]``),
     3. the activation slope at that node (``activation_slope[:, j]``);
     the batch's gradient is the mean over its samples.  For a bias the node
-    value is 1.  Returns ``(grad_W, grad_b)``.
+    value is 1.  Returns ``(grad_W, grad_b)`` (``grad_b`` None without biases).
+    The 1/n of the mean is applied to the small per-node factor first, so the
+    big weight matrix is touched once.
     """
     delta = loss_slope * activation_slope
     n = delta.shape[0]
-    return (A_prev.T @ delta) / n, delta.sum(axis=0) / n
+    if n > 1:
+        delta *= 1.0 / n
+    return A_prev.T @ delta, (delta.sum(axis=0) if with_bias else None)
 
 
 def initial_weights(sizes, init: str, rng: np.random.Generator) -> list[np.ndarray]:

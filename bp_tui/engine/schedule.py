@@ -31,11 +31,22 @@ class Schedule:
             self._order_epoch, self._order = epoch, rng.permutation(self.samples)
         return self._order
 
-    def at(self, update: int) -> tuple[int, int, np.ndarray]:
-        """``(epoch, batch, sample indices)`` of the update after ``update`` done ones."""
+    def at(self, update: int) -> tuple[int, int, np.ndarray, slice | np.ndarray]:
+        """``(epoch, batch, sample indices, rows)`` of the update after ``update`` done ones.
+
+        ``rows`` selects the batch from the data: a slice (a view, no copy)
+        in file order, the indices themselves when shuffled.
+        """
         epoch, batch = divmod(update, self.batches_per_epoch)
         start = batch * self.batch_size
-        return epoch + 1, batch + 1, self.order(epoch + 1)[start:start + self.batch_size]
+        indices = self.order(epoch + 1)[start:start + self.batch_size]
+        rows = indices if self.shuffle else slice(start, start + self.batch_size)
+        return epoch + 1, batch + 1, indices, rows
+
+    def size(self, update: int) -> int:
+        """How many samples the batch of update number ``update`` (from 0) holds."""
+        start = (update % self.batches_per_epoch) * self.batch_size
+        return min(self.batch_size, self.samples - start)
 
     def samples_before(self, batch: int) -> int:
         """How many samples an epoch's batches before ``batch`` (1-based) hold."""

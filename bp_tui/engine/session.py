@@ -11,10 +11,13 @@ One update is a cycle of phases, exactly as on the slides:
 Batches follow each other through an epoch, epochs through training.  The
 session refuses phases out of order, so gradients are never accumulated twice.
 It does no I/O and has no callbacks: a UI calls its step methods and reads
-``state``.
+``state``.  Every phase makes new arrays and never writes into old ones, so a
+state handed out earlier stays true, and a checkpoint is just references.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,6 +33,15 @@ class PhaseOrderError(RuntimeError):
     """A phase was asked for out of turn; the message says what comes next."""
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """The session between two updates: enough to resume it bit for bit."""
+
+    updates_done: int
+    W: tuple
+    b: tuple
+
+
 class _Pass:
     """One batch's forward and backward passes, filled in phase by phase."""
 
@@ -41,9 +53,9 @@ class _Pass:
         self.epoch, self.batch, self.indices = epoch, batch, indices
         self.X, self.T, self.W, self.b = X, T, W, b
         empty = [None] * (depth + 1)
-        self.Z, self.A = list(empty), [X] + empty[1:]
-        self.loss_slope, self.activation_slope = list(empty), list(empty)
-        self.grad_W, self.grad_b = list(empty), list(empty)
+        self.Z, self.A = empty.copy(), [X] + empty[1:]
+        self.loss_slope, self.activation_slope = empty.copy(), empty.copy()
+        self.grad_W, self.grad_b = empty.copy(), empty.copy()
         self.sample_loss = self.batch_loss = None
         self.W_after = self.b_after = None
 
@@ -60,6 +72,12 @@ class _Pass:
         )
 
 
+def phase_cycle(depth: int) -> tuple[Phase, ...]:
+    """The phases of one update, in order: forward 1..L, backward L..1, update."""
+    return (tuple(Phase(FORWARD, l) for l in range(1, depth + 1))
+            + tuple(Phase(BACKWARD, l) for l in range(depth, 0, -1)) + (Phase(UPDATE),))
+
+
 class TrainingSession:
     """Trains a scenario's network phase by phase; see the module docstring."""
 
@@ -71,32 +89,58 @@ class TrainingSession:
         self.learning_rate = scenario.learning_rate
         self.schedule = Schedule(scenario.samples, scenario.effective_batch_size,
                                  scenario.epochs, scenario.shuffle, scenario.seed)
+        self.cycle = phase_cycle(self.depth)
+        self._run = [self._forward] * self.depth + [self._backward] * self.depth + [self._update]
         self.reset()
 
     # ----------------------------------------------------------------- state
     def reset(self) -> None:
         """Back to the scenario's initial weights, before the first phase."""
         W, b = self.scenario.initial_parameters()
-        self.W = [None] + W
-        self.b = [None] + b
-        self.updates_done = 0
+        if not hasattr(self, "_loss_history"):
+            # Losses depend only on the scenario, so they outlive a reset or a
+            # restore: replaying an update writes the same number again.
+            self._loss_history, self._epoch_loss = np.empty(1024), []
+        self.restore(Checkpoint(0, tuple([None] + W), tuple([None] + b)))
+
+    def checkpoint(self) -> Checkpoint:
+        """Where the session stands, between updates (refused mid-update)."""
+        if self.phases_done:
+            raise PhaseOrderError("a checkpoint is taken between updates, not in the middle of one")
+        return Checkpoint(self.updates_done, tuple(self.W), tuple(self.b))
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        """Continue from ``checkpoint`` (of this session): what follows is what followed it before.
+
+        The losses before it were computed by the same updates, so they are
+        kept; the running epoch sum is rebuilt in its original order.
+        """
+        self.W, self.b = list(checkpoint.W), list(checkpoint.b)
+        self.updates_done = done = checkpoint.updates_done
+        self.phases_done = 0
         self.last_phase: Phase | None = None
-        self.next_phase: Phase | None = Phase(FORWARD, 1)
         self.applied: _Pass | None = None
-        self._loss_history = np.empty(1024)
-        self._epoch_loss: list[float] = []
+        per_epoch = self.schedule.batches_per_epoch
+        del self._epoch_loss[done // per_epoch:]
         self._epoch_sum = 0.0
-        self._start_batch()
+        for k in range(done - done % per_epoch, done):
+            self._epoch_sum += self._loss_history[k] * self.schedule.size(k)
+        if not self.finished:
+            self._start_batch()
 
     def _start_batch(self) -> None:
-        epoch, batch, indices = self.schedule.at(self.updates_done)
+        epoch, batch, indices, rows = self.schedule.at(self.updates_done)
         s = self.scenario
-        self.current = _Pass(epoch, batch, indices, s.inputs[indices], s.targets[indices],
+        self.current = _Pass(epoch, batch, indices, s.inputs[rows], s.targets[rows],
                              self.W, self.b, self.depth)
 
     @property
     def finished(self) -> bool:
-        return self.next_phase is None
+        return self.updates_done == self.schedule.total_updates
+
+    @property
+    def next_phase(self) -> Phase | None:
+        return None if self.finished else self.cycle[self.phases_done]
 
     @property
     def loss_history(self) -> np.ndarray:
@@ -107,7 +151,6 @@ class TrainingSession:
         """An immutable snapshot of everything a UI shows."""
         s, cur = self.scenario, self.current
         seen = 0 if self.finished else self.schedule.samples_before(cur.batch)
-        running = self._epoch_sum / seen if seen else None
         return SessionState(
             title=s.title, layers=s.layers, activations=("",) + s.activations, loss=s.loss,
             learning_rate=self.learning_rate, bias=s.bias,
@@ -118,17 +161,16 @@ class TrainingSession:
             last_phase=self.last_phase, next_phase=self.next_phase,
             current=cur.view(), applied=None if self.applied is None else self.applied.view(),
             loss_history=frozen(self.loss_history), epoch_loss=frozen(np.array(self._epoch_loss)),
-            epoch_running_loss=running,
+            epoch_running_loss=self._epoch_sum / seen if seen else None,
         )
 
     # ----------------------------------------------------------------- phases
-    def _expect(self, kind: str, layer: int | None) -> Phase:
+    def _expect(self, kind: str, layer: int | None) -> None:
         nxt = self.next_phase
         if nxt is None:
             raise PhaseOrderError(f"training is finished: all {self.scenario.epochs} epochs are done")
-        if nxt.kind == kind and (layer is None or layer == nxt.layer):
-            return nxt
-        raise PhaseOrderError(self._refusal(kind, layer, nxt))
+        if nxt.kind != kind or (layer is not None and layer != nxt.layer):
+            raise PhaseOrderError(self._refusal(kind, layer, nxt))
 
     def _refusal(self, kind: str, layer: int | None, nxt: Phase) -> str:
         then = f"next: {nxt.describe(self.depth)}"
@@ -152,88 +194,111 @@ class TrainingSession:
 
     def forward(self, layer: int | None = None) -> Phase:
         """Compute the next layer's pre-activations and node values."""
-        phase = self._expect(FORWARD, layer)
-        l, cur = phase.layer, self.current
-        with np.errstate(all="ignore"):
-            Z = pre_activation(cur.A[l - 1], cur.W[l], cur.b[l])
-            cur.Z[l], cur.A[l] = Z, self.act[l].value(Z)
-            if l == self.depth:
-                cur.sample_loss = self.loss_fn.value(cur.A[l], cur.T)
-                cur.batch_loss = float(np.mean(cur.sample_loss))
-        return self._done(phase, Phase(FORWARD, l + 1) if l < self.depth else Phase(BACKWARD, l))
+        self._expect(FORWARD, layer)
+        return self.step()
 
     def backward(self, layer: int | None = None) -> Phase:
         """Loss slopes, activation slopes and gradients of the next layer back."""
-        phase = self._expect(BACKWARD, layer)
-        l, cur = phase.layer, self.current
-        with np.errstate(all="ignore"):
-            if l == self.depth:
-                loss_slope = self.loss_fn.slope(cur.A[l], cur.T)
-            else:
-                loss_slope = hidden_loss_slope(cur.loss_slope[l + 1], cur.activation_slope[l + 1], cur.W[l + 1])
-            cur.loss_slope[l] = loss_slope
-            cur.activation_slope[l] = self.act[l].slope(cur.Z[l], cur.A[l])
-            grad_W, grad_b = weight_gradient(cur.A[l - 1], loss_slope, cur.activation_slope[l])
-        cur.grad_W[l] = grad_W
-        cur.grad_b[l] = grad_b if cur.b[l] is not None else None
-        return self._done(phase, Phase(BACKWARD, l - 1) if l > 1 else Phase(UPDATE))
+        self._expect(BACKWARD, layer)
+        return self.step()
 
     def update(self) -> Phase:
         """Every weight and bias moves by -learning_rate x gradient; next batch."""
-        phase = self._expect(UPDATE, None)
-        cur, lr = self.current, self.learning_rate
+        self._expect(UPDATE, None)
+        return self.step()
+
+    def step(self) -> Phase:
+        """The next phase, whatever it is."""
+        if self.finished:
+            raise PhaseOrderError(f"training is finished: all {self.scenario.epochs} epochs are done")
         with np.errstate(all="ignore"):
-            self.W = [None] + [W - lr * g for W, g in zip(cur.W[1:], cur.grad_W[1:])]
-            self.b = [None] + [None if b is None else b - lr * g for b, g in zip(cur.b[1:], cur.grad_b[1:])]
+            return self._step()
+
+    def _step(self) -> Phase:
+        """One phase, unchecked; non-finite numbers flow on without warnings (errstate set)."""
+        k = self.phases_done
+        phase = self.cycle[k]
+        self._run[k](phase.layer)
+        self.last_phase = phase
+        self.phases_done = 0 if k == len(self.cycle) - 1 else k + 1
+        return phase
+
+    def _forward(self, l: int) -> None:
+        cur = self.current
+        Z = pre_activation(cur.A[l - 1], cur.W[l], cur.b[l])
+        cur.Z[l], cur.A[l] = Z, self.act[l].value(Z)
+        if l == self.depth:
+            cur.sample_loss = self.loss_fn.value(cur.A[l], cur.T)
+            cur.batch_loss = float(cur.sample_loss.sum()) / len(cur.sample_loss)
+
+    def _backward(self, l: int) -> None:
+        cur = self.current
+        if l == self.depth:
+            loss_slope = self.loss_fn.slope(cur.A[l], cur.T)
+        else:
+            loss_slope = hidden_loss_slope(cur.loss_slope[l + 1], cur.activation_slope[l + 1], cur.W[l + 1])
+        cur.loss_slope[l] = loss_slope
+        cur.activation_slope[l] = self.act[l].slope(cur.Z[l], cur.A[l])
+        cur.grad_W[l], cur.grad_b[l] = weight_gradient(
+            cur.A[l - 1], loss_slope, cur.activation_slope[l], with_bias=cur.b[l] is not None)
+
+    def _update(self, _layer: None) -> None:
+        cur, step = self.current, -self.learning_rate
+        self.W = [None] + [_moved(W, g, step) for W, g in zip(cur.W[1:], cur.grad_W[1:])]
+        self.b = [None] + [None if b is None else _moved(b, g, step) for b, g in zip(cur.b[1:], cur.grad_b[1:])]
         cur.W_after, cur.b_after = self.W, self.b
         self._record_loss(cur)
         self.applied = cur
         self.updates_done += 1
-        if self.updates_done == self.schedule.total_updates:
-            self.last_phase, self.next_phase = phase, None
-            return phase
-        self._start_batch()
-        return self._done(phase, Phase(FORWARD, 1))
+        if not self.finished:
+            self._start_batch()
 
     def _record_loss(self, cur: _Pass) -> None:
         if self.updates_done == len(self._loss_history):
             self._loss_history = np.concatenate([self._loss_history, np.empty(len(self._loss_history))])
         self._loss_history[self.updates_done] = cur.batch_loss
-        self._epoch_sum += cur.batch_loss * len(cur.indices)
+        self._epoch_sum += cur.batch_loss * self.schedule.size(self.updates_done)
         if cur.batch == self.schedule.batches_per_epoch:
             self._epoch_loss.append(self._epoch_sum / self.scenario.samples)
             self._epoch_sum = 0.0
 
-    def _done(self, phase: Phase, following: Phase) -> Phase:
-        self.last_phase, self.next_phase = phase, following
-        return phase
-
     # ----------------------------------------------------------- conveniences
-    def step(self) -> Phase:
-        """The next phase, whatever it is."""
-        nxt = self.next_phase
-        if nxt is None:
-            raise PhaseOrderError(f"training is finished: all {self.scenario.epochs} epochs are done")
-        if nxt.kind == FORWARD:
-            return self.forward()
-        if nxt.kind == BACKWARD:
-            return self.backward()
-        return self.update()
+    def _run_until(self, done) -> None:
+        with np.errstate(all="ignore"):
+            while not self.finished and not done():
+                self._step()
 
     def finish_update(self) -> None:
         """Run phases until the current batch's update is applied."""
         target = self.updates_done + 1
-        while not self.finished and self.updates_done < target:
-            self.step()
+        self._run_until(lambda: self.updates_done >= target)
 
     def finish_epoch(self) -> None:
         """Run phases until the current epoch's last update is applied."""
-        epoch = self.current.epoch
-        while not self.finished and self.current.epoch == epoch:
-            self.step()
+        per_epoch = self.schedule.batches_per_epoch
+        target = (self.updates_done // per_epoch + 1) * per_epoch
+        self._run_until(lambda: self.updates_done >= target)
 
     def run_updates(self, count: int) -> None:
         """Run ``count`` whole updates (fewer if training ends first)."""
-        target = self.updates_done + count
-        while not self.finished and self.updates_done < target:
-            self.step()
+        target = self.updates_done + count  # a started update counts as the first
+        self._run_until(lambda: self.updates_done >= target)
+
+    def run_phases(self, count: int) -> None:
+        """Run ``count`` phases (fewer if training ends first)."""
+        with np.errstate(all="ignore"):
+            for _ in range(count):
+                if self.finished:
+                    break
+                self._step()
+
+
+def _moved(W: np.ndarray, gradient: np.ndarray, step: float) -> np.ndarray:
+    """W - learning_rate x gradient, as a new array (the old one may be on screen).
+
+    Computed as (gradient x -learning_rate) + W: the same bits as
+    W - learning_rate x gradient, with one temporary array instead of two.
+    """
+    moved = gradient * step
+    moved += W
+    return moved

@@ -125,11 +125,11 @@ def test_shuffle_false_is_file_order_every_epoch():
 def test_schedule_rebuilds_any_epoch_in_any_order():
     """Asking for updates out of order (e.g. after a reset) gives the same batches."""
     forward = Schedule(10, 4, 5, True, 42)
-    in_order = [(e, b, idx.tolist()) for e, b, idx in (forward.at(u) for u in range(15))]
+    in_order = [(e, b, idx.tolist()) for e, b, idx, _ in (forward.at(u) for u in range(15))]
     scrambled = Schedule(10, 4, 5, True, 42)
     rng = np.random.default_rng(0)
     for u in rng.permutation(15).tolist() + [14, 0, 7]:
-        e, b, idx = scrambled.at(u)
+        e, b, idx, _ = scrambled.at(u)
         assert (e, b, idx.tolist()) == in_order[u]
     assert forward.batches_per_epoch == 3 and forward.total_updates == 15
     assert [forward.samples_before(b) for b in (1, 2, 3)] == [0, 4, 8]
