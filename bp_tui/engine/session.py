@@ -97,10 +97,8 @@ class TrainingSession:
     def reset(self) -> None:
         """Back to the scenario's initial weights, before the first phase."""
         W, b = self.scenario.initial_parameters()
-        if not hasattr(self, "_loss_history"):
-            # Losses depend only on the scenario, so they outlive a reset or a
-            # restore: replaying an update writes the same number again.
-            self._loss_history, self._epoch_loss = np.empty(1024), []
+        if not hasattr(self, "_loss_history"):  # kept across resets: see restore
+            self._loss_history, self._epoch_means = np.empty(1024), np.empty(16)
         self.restore(Checkpoint(0, tuple([None] + W), tuple([None] + b)))
 
     def checkpoint(self) -> Checkpoint:
@@ -113,7 +111,9 @@ class TrainingSession:
         """Continue from ``checkpoint`` (of this session): what follows is what followed it before.
 
         The losses before it were computed by the same updates, so they are
-        kept; the running epoch sum is rebuilt in its original order.
+        kept (losses depend only on the scenario: replaying an update writes
+        the same number again); the running epoch sum is rebuilt in its
+        original order.
         """
         self.W, self.b = list(checkpoint.W), list(checkpoint.b)
         self.updates_done = done = checkpoint.updates_done
@@ -121,7 +121,6 @@ class TrainingSession:
         self.last_phase: Phase | None = None
         self.applied: _Pass | None = None
         per_epoch = self.schedule.batches_per_epoch
-        del self._epoch_loss[done // per_epoch:]
         self._epoch_sum = 0.0
         for k in range(done - done % per_epoch, done):
             self._epoch_sum += self._loss_history[k] * self.schedule.size(k)
@@ -144,7 +143,13 @@ class TrainingSession:
 
     @property
     def loss_history(self) -> np.ndarray:
+        """The batch loss of every update done, in order."""
         return self._loss_history[: self.updates_done]
+
+    @property
+    def epoch_loss(self) -> np.ndarray:
+        """The mean loss over each finished epoch's samples."""
+        return self._epoch_means[: self.updates_done // self.schedule.batches_per_epoch]
 
     @property
     def state(self) -> SessionState:
@@ -160,7 +165,7 @@ class TrainingSession:
             updates_done=self.updates_done, total_updates=self.schedule.total_updates,
             last_phase=self.last_phase, next_phase=self.next_phase,
             current=cur.view(), applied=None if self.applied is None else self.applied.view(),
-            loss_history=frozen(self.loss_history), epoch_loss=frozen(np.array(self._epoch_loss)),
+            loss_history=frozen(self.loss_history), epoch_loss=frozen(self.epoch_loss),
             epoch_running_loss=self._epoch_sum / seen if seen else None,
         )
 
@@ -255,11 +260,14 @@ class TrainingSession:
 
     def _record_loss(self, cur: _Pass) -> None:
         if self.updates_done == len(self._loss_history):
-            self._loss_history = np.concatenate([self._loss_history, np.empty(len(self._loss_history))])
+            self._loss_history = _doubled(self._loss_history)
         self._loss_history[self.updates_done] = cur.batch_loss
         self._epoch_sum += cur.batch_loss * self.schedule.size(self.updates_done)
         if cur.batch == self.schedule.batches_per_epoch:
-            self._epoch_loss.append(self._epoch_sum / self.scenario.samples)
+            epoch = cur.epoch - 1
+            if epoch == len(self._epoch_means):
+                self._epoch_means = _doubled(self._epoch_means)
+            self._epoch_means[epoch] = self._epoch_sum / self.scenario.samples
             self._epoch_sum = 0.0
 
     # ----------------------------------------------------------- conveniences
@@ -291,6 +299,11 @@ class TrainingSession:
                 if self.finished:
                     break
                 self._step()
+
+
+def _doubled(array: np.ndarray) -> np.ndarray:
+    """The same values with room for as many again (histories grow this way)."""
+    return np.concatenate([array, np.empty(len(array))])
 
 
 def _moved(W: np.ndarray, gradient: np.ndarray, step: float) -> np.ndarray:

@@ -1,0 +1,166 @@
+"""Going back in time: any phase of training, by checkpoints and replay.
+
+Training is deterministic per scenario and seed, so a past state need not be
+stored: it can be recomputed from an earlier one.  The timeline keeps
+
+- sparse checkpoints spread evenly over everything trained so far, as many
+  as a memory budget allows (when full, the one whose loss leaves the
+  smallest gap goes), and
+- the last few update boundaries passed, so stepping back a phase or two
+  costs at most one update's replay.
+
+A checkpoint holds references to the weight arrays, never copies: the session
+never writes into an array it has handed out.
+
+Positions count phases from the start: ``update * phases_per_update + phase``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import OrderedDict
+
+from .session import Checkpoint, TrainingSession
+from .state import Phase
+
+DEFAULT_BUDGET = 180 * 1024**2  # bytes of weights the checkpoints may pin
+RECENT = 8  # update boundaries kept however the sparse ones are spread
+
+
+class Timeline:
+    """Drives a session forward and back; every move goes through here."""
+
+    def __init__(self, session: TrainingSession, budget: int = DEFAULT_BUDGET):
+        self.session = session
+        self.per_update = len(session.cycle)
+        self.budget = budget
+        self._checkpoint_bytes = max(1, sum(a.nbytes for a in session.W[1:] + session.b[1:] if a is not None))
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the start, forgetting every checkpoint."""
+        self.session.reset()
+        start = self.session.checkpoint()
+        self._sparse: dict[int, Checkpoint] = {0: start}
+        self._sparse_keys = [0]
+        self._recent: OrderedDict[int, Checkpoint] = OrderedDict()
+        self.frontier = 0
+
+    # ------------------------------------------------------------ where
+    @property
+    def position(self) -> int:
+        s = self.session
+        return s.updates_done * self.per_update + s.phases_done
+
+    @property
+    def end(self) -> int:
+        """The last position: training finished."""
+        return self.session.schedule.total_updates * self.per_update
+
+    @property
+    def max_sparse(self) -> int:
+        recent_bytes = RECENT * self._checkpoint_bytes
+        return max(8, (self.budget - recent_bytes) // self._checkpoint_bytes)
+
+    def memory_bytes(self) -> int:
+        """Bytes of weight arrays the checkpoints keep alive (shared ones counted once)."""
+        seen, total = set(), 0
+        for checkpoint in list(self._sparse.values()) + list(self._recent.values()):
+            for a in checkpoint.W[1:] + checkpoint.b[1:]:
+                if a is not None and id(a) not in seen:
+                    seen.add(id(a))
+                    total += a.nbytes
+        return total + self.session._loss_history.nbytes
+
+    # ------------------------------------------------------------ forward
+    def _note(self) -> None:
+        """After a move: remember update boundaries, push the frontier."""
+        s = self.session
+        if s.phases_done == 0:
+            self._remember(s.checkpoint())
+        self.frontier = max(self.frontier, self.position)
+
+    def _remember(self, checkpoint: Checkpoint) -> None:
+        u = checkpoint.updates_done
+        self._recent[u] = checkpoint
+        self._recent.move_to_end(u)
+        while len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        spacing = max(1, self._sparse_keys[-1] // self.max_sparse)
+        if u not in self._sparse and u - self._sparse_keys[bisect.bisect(self._sparse_keys, u) - 1] >= spacing:
+            self._sparse[u] = checkpoint
+            bisect.insort(self._sparse_keys, u)
+            while len(self._sparse_keys) > self.max_sparse:
+                self._thin()
+
+    def _thin(self) -> None:
+        """Drop the inner checkpoint whose loss leaves the smallest gap."""
+        keys = self._sparse_keys
+        k = min(range(1, len(keys) - 1), key=lambda i: keys[i + 1] - keys[i - 1])
+        del self._sparse[keys.pop(k)]
+
+    def step(self) -> Phase:
+        phase = self.session.step()
+        self._note()
+        return phase
+
+    def finish_update(self) -> None:
+        self.session.finish_update()
+        self._note()
+
+    def run_updates(self, count: int) -> None:
+        for _ in range(count):
+            if self.session.finished:
+                break
+            self.finish_update()
+
+    def finish_epoch(self) -> None:
+        per_epoch = self.session.schedule.batches_per_epoch
+        target = (self.session.updates_done // per_epoch + 1) * per_epoch
+        while not self.session.finished and self.session.updates_done < target:
+            self.finish_update()
+
+    # ------------------------------------------------------------ back
+    def back(self, phases: int = 1) -> bool:
+        """Undo ``phases`` phases; False at the start."""
+        if self.position == 0:
+            return False
+        self.goto(max(0, self.position - phases))
+        return True
+
+    def redo(self) -> bool:
+        """Forward one phase again after going back; False at the frontier."""
+        if self.position >= self.frontier:
+            return False
+        self.step()
+        return True
+
+    def goto_update(self, update: int) -> None:
+        """Just after update ``update`` is applied (0: the start)."""
+        self.goto(min(max(update, 0), self.session.schedule.total_updates) * self.per_update)
+
+    def goto_epoch(self, epoch: int) -> None:
+        """Just after epoch ``epoch``'s last update (0: the start)."""
+        self.goto_update(epoch * self.session.schedule.batches_per_epoch)
+
+    def goto(self, position: int) -> None:
+        """Any phase of training, back or forward: replay from the nearest checkpoint."""
+        position = min(max(position, 0), self.end)
+        update, phase = divmod(position, self.per_update)
+        here = self.position
+        start = self._nearest(update - 1 if update else 0)
+        if not (here <= position and here >= start.updates_done * self.per_update):
+            self.session.restore(start)
+            self._note()
+        while self.session.updates_done < update:
+            self.finish_update()
+        self.session.run_phases(phase - self.session.phases_done)
+        self._note()
+
+    def _nearest(self, update: int) -> Checkpoint:
+        """The latest checkpoint at or before ``update``."""
+        best = self._sparse[self._sparse_keys[bisect.bisect(self._sparse_keys, update) - 1]]
+        for u, checkpoint in self._recent.items():
+            if best.updates_done < u <= update:
+                best = checkpoint
+        return best
