@@ -1,4 +1,4 @@
-"""Breakpoint settings: the optional ``[breakpoints]`` table of a scenario.
+"""Breakpoints: when ``continue`` stops, preset in a scenario or set in the app.
 
 A non-finite loss, weight, gradient or node value always stops ``continue``;
 the others are off unless the file (or the user, in the app) turns them on:
@@ -13,17 +13,30 @@ flat_updates = 50         # ... over the last this many updates (default 20)
 at_update = 100           # stop when this many updates are done
 at_epoch = 3              # stop when this epoch is done
 ```
+
+``read_breakpoints`` validates that table; ``BreakpointChecker`` looks at each
+update once applied and says which breakpoint fired.  It only reads what the
+session computed, so it can follow every update of a long ``continue``.
 """
 
 from __future__ import annotations
 
-from .fields import Table
+import math
+from dataclasses import dataclass, replace
 
-BREAKPOINT_KEYS = (
-    "loss_up", "dead_relu", "gradient_norm", "flat_tolerance", "flat_updates",
-    "at_update", "at_epoch",
-)
+import numpy as np
+
+from .fields import Table
+from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase
+
+BREAKPOINT_KEYS = ("loss_up", "dead_relu", "gradient_norm", "flat_tolerance", "flat_updates",
+                   "at_update", "at_epoch")
 FLAT_UPDATES_DEFAULT = 20
+#: What ``set(kind, True)`` turns on when the kind had no setting before.
+DEFAULTS = {"gradient_norm": 10.0, "flat": (1e-6, FLAT_UPDATES_DEFAULT)}
+#: Units named in a dead-ReLU message before "and n more" (one line).
+MAX_NAMED = 6
+_RELU_LIKE = ("relu", "leaky_relu")
 
 
 def read_breakpoints(table: Table | None) -> dict:
@@ -46,3 +59,241 @@ def read_breakpoints(table: Table | None) -> dict:
         if key in table.data:
             settings[key] = table.integer(key, minimum=1)
     return settings
+
+
+@dataclass(frozen=True)
+class BreakpointHit:
+    """A breakpoint that fired: which, a one-line message, and when."""
+
+    kind: str  # "non_finite" | "loss_up" | "dead_relu" | "gradient_norm" | "flat" | "at_update" | "at_epoch"
+    message: str
+    update: int  # the update that fired it (1-based: updates done when it fired)
+    phase: Phase | None = None  # non_finite only: the phase that first made a non-finite value
+    also: tuple[str, ...] = ()  # other kinds that fired on the same update, most important first
+
+
+def _number(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _nodes(nodes: list[int]) -> str:
+    named = ", ".join(str(n) for n in nodes[:MAX_NAMED])
+    more = f" and {len(nodes) - MAX_NAMED} more" if len(nodes) > MAX_NAMED else ""
+    return f"node{'s' if len(nodes) > 1 else ''} {named}{more}"
+
+
+class BreakpointChecker:
+    """Decides, after each applied update, whether ``continue`` should stop.
+
+    Trigger rules (``u`` is the update just applied, 1-based):
+
+    - ``non_finite`` (always on): a NaN or inf anywhere in update u's passes
+      (on every such update), naming the first place in phase order.
+    - ``loss_up``: u's batch loss is greater than update u-1's.
+    - ``gradient_norm``: sqrt(sum of squares of every weight and bias
+      gradient of update u) exceeds the setting.
+    - ``flat`` (K = flat_updates): the K+1 batch losses of updates u-K..u,
+      which span the effect of K updates, have max - min < flat_tolerance
+      (so from update K+1 on).  After firing it is quiet for K-1 updates: a
+      flat stretch stops ``continue`` once per K updates, not every update.
+    - ``at_update``: u equals the setting.
+    - ``at_epoch``: u is the last update of that epoch.
+    - ``dead_relu``: at an epoch's last update, some relu/leaky_relu unit's
+      pre-activation was never > 0 for any sample of that epoch; only
+      epochs observed whole, from their first batch, count (observed even
+      while it is off, so turning it on mid-epoch still covers that epoch).
+
+    When several fire on one update, the most important is returned, in the
+    order of ``PRIORITY``; its ``also`` names the others.
+    """
+
+    #: The kinds the user can turn on and off, in display order.
+    KINDS = {"loss_up": "loss went up", "dead_relu": "dead ReLU for a whole epoch",
+             "gradient_norm": "gradient norm too large", "flat": "loss flat",
+             "at_update": "at update", "at_epoch": "at end of epoch"}
+    PRIORITY = ("non_finite", "gradient_norm", "loss_up", "dead_relu", "flat", "at_update", "at_epoch")
+
+    def __init__(self, settings: dict, depth: int, activations: tuple[str, ...], batches_per_epoch: int):
+        names = tuple(activations)[-depth:]  # SessionState.activations has a "" in front
+        self.depth, self.batches_per_epoch = depth, batches_per_epoch
+        self.relu_layers = [l for l in range(1, depth + 1) if names[l - 1] in _RELU_LIKE]
+        self.settings: dict = dict(settings)
+        self._remembered: dict = {}  # settings turned off, restored by set(kind, True)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget what was gathered over past updates (after a jump or reset)."""
+        self._ever_positive: dict[int, np.ndarray] | None = None  # this epoch, per relu layer
+        self._last_update: int | None = None
+        self._flat_fired: int | None = None
+
+    def enabled(self, kind: str) -> bool:
+        return kind == "non_finite" or ("flat_tolerance" if kind == "flat" else kind) in self.settings
+
+    def set(self, kind: str, value) -> None:
+        """Turn a breakpoint off (False/None), on (True: its last setting, or
+        the default), or on with a setting: a number for gradient_norm, a pair
+        (tolerance, updates) or a tolerance for flat, an integer for
+        at_update/at_epoch.  ValueError (one line) for anything else."""
+        if kind == "non_finite" and (value is False or value is None):
+            raise ValueError("the NaN/inf breakpoint is always on")
+        if kind == "non_finite":
+            return
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown breakpoint {kind!r} (expected one of {', '.join(self.KINDS)})")
+        keys = ("flat_tolerance", "flat_updates") if kind == "flat" else (kind,)
+        if value is False or value is None:
+            old = {k: self.settings.pop(k) for k in keys if k in self.settings}
+            self._remembered[kind] = old or self._remembered.get(kind)
+        elif value is True and kind not in ("loss_up", "dead_relu"):
+            if self._remembered.get(kind) is None and kind not in DEFAULTS:
+                raise ValueError(f"{kind} needs a number")
+            self.settings.update(self._remembered.get(kind) or _setting(kind, DEFAULTS[kind]))
+        else:
+            self.settings.update(_setting(kind, value))
+        if kind == "flat":
+            self._flat_fired = None
+
+    def describe(self) -> list[tuple[str, str, bool]]:
+        """``(kind, label with its setting, enabled)``: NaN/inf first, then ``KINDS``."""
+        s = self.settings
+        rows = [("non_finite", "NaN/inf anywhere (always on)", True)]
+        for kind, label in self.KINDS.items():
+            on = self.enabled(kind)
+            if on and kind == "gradient_norm":
+                label = f"gradient norm > {_number(s[kind])}"
+            elif on and kind == "flat":
+                label = f"loss flat: changed < {_number(s['flat_tolerance'])} over {s['flat_updates']} updates"
+            elif on and kind in ("at_update", "at_epoch"):
+                label = f"{label} {s[kind]}"
+            rows.append((kind, label, on))
+        return rows
+
+    def observe(self, update: int, applied: BatchView, loss_history: np.ndarray) -> BreakpointHit | None:
+        """Look at update ``update`` (1-based), just applied: the hit that
+        matters most, or None.  Call once per update, in order, with the
+        session's ``loss_history`` (``update`` losses)."""
+        where = f"update {update} (epoch {applied.epoch}, batch {applied.batch})"
+        dead = self._gather_relu(update, applied)
+        s, losses = self.settings, np.asarray(loss_history, dtype=float)
+        hits = [self._non_finite(update, applied, where)]
+        with np.errstate(all="ignore"):
+            if "gradient_norm" in s and (norm := gradient_norm(applied)) > s["gradient_norm"]:
+                hits.append(BreakpointHit("gradient_norm", f"gradient norm {_number(norm)} > "
+                                          f"{_number(s['gradient_norm'])} in {where}", update))
+            if s.get("loss_up") and len(losses) >= 2 and losses[-1] > losses[-2]:
+                hits.append(BreakpointHit("loss_up", f"loss went up: {_number(losses[-2])} -> "
+                                          f"{_number(losses[-1])} in {where}", update))
+            if s.get("dead_relu") and dead:
+                named = "; ".join(f"layer {l} {_nodes(nodes)}" for l, nodes in dead)
+                hits.append(BreakpointHit("dead_relu", f"dead ReLU: {named} never positive in all of "
+                                          f"epoch {applied.epoch}, at {where}", update))
+            if "flat_tolerance" in s:
+                hits.append(self._flat(update, losses, where))
+        if s.get("at_update") == update:
+            hits.append(BreakpointHit("at_update", f"at update {update}: {where}", update))
+        if s.get("at_epoch") == applied.epoch and applied.batch == self.batches_per_epoch:
+            hits.append(BreakpointHit("at_epoch", f"end of epoch {applied.epoch}: {where}", update))
+        hits = sorted((h for h in hits if h is not None), key=lambda h: self.PRIORITY.index(h.kind))
+        return replace(hits[0], also=tuple(h.kind for h in hits[1:])) if hits else None
+
+    def _flat(self, update: int, losses: np.ndarray, where: str) -> BreakpointHit | None:
+        K, tolerance = self.settings["flat_updates"], self.settings["flat_tolerance"]
+        if self._flat_fired is not None and not 0 < update - self._flat_fired:
+            self._flat_fired = None  # the session went back: start over
+        if len(losses) < K + 1 or (self._flat_fired is not None and update - self._flat_fired < K):
+            return None
+        window = losses[-(K + 1):]
+        change = float(window.max() - window.min())
+        if not change < tolerance:  # NaN never counts as flat
+            return None
+        self._flat_fired = update
+        return BreakpointHit(
+            "flat", f"loss flat: changed by {_number(change)} < {_number(tolerance)} "
+                    f"over the last {K} updates, at {where}", update)
+
+    def _gather_relu(self, update: int, applied: BatchView) -> list[tuple[int, list[int]]]:
+        """Add this batch to the epoch's "ever positive" record; at the
+        epoch's last batch, the units that never were (when seen whole)."""
+        in_order = self._last_update is not None and update == self._last_update + 1
+        self._last_update = update
+        if applied.batch == 1:
+            self._ever_positive = {l: np.zeros(applied.pre_activations[l].shape[1], dtype=bool)
+                                   for l in self.relu_layers}
+        elif not in_order:
+            self._ever_positive = None  # missed part of this epoch
+        if self._ever_positive is None:
+            return []
+        for l, seen in self._ever_positive.items():
+            seen |= np.any(np.asarray(applied.pre_activations[l]) > 0, axis=0)
+        if applied.batch != self.batches_per_epoch:
+            return []
+        dead = [(l, np.flatnonzero(~seen).tolist()) for l, seen in self._ever_positive.items()]
+        self._ever_positive = None
+        return [(l, nodes) for l, nodes in dead if nodes]
+
+    def _non_finite(self, update: int, applied: BatchView, where: str) -> BreakpointHit | None:
+        """The first non-finite value in phase order (see ``_places``)."""
+        for phase, name, value in _places(applied, self.depth):
+            array = np.asarray(0.0 if value is None else value, dtype=float)
+            if not np.isfinite(array).all():
+                at = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
+                sample = applied.sample_indices[at[0]] if "{s}" in name else None
+                place = name.format(i=at[0] if at else 0, j=at[-1] if at else 0, s=sample)
+                step = "the update step" if phase.kind == UPDATE else f"the {phase.kind} pass"
+                return BreakpointHit("non_finite", f"NaN/inf: {place} is {float(array[at])}, "
+                                     f"in {step} of {where}", update, phase)
+        return None
+
+
+def _places(a: BatchView, L: int):
+    """``(phase, name, array)`` in the order the update computed them: forward
+    1..L and the loss, backward L..1, the update.  Names are templates: i, j
+    index the array, s is the sample of row i."""
+    for l in range(1, L + 1):
+        yield Phase(FORWARD, l), f"pre-activation of layer {l} node {{j}}, sample #{{s}}", a.pre_activations[l]
+        yield Phase(FORWARD, l), f"node value of layer {l} node {{j}}, sample #{{s}}", a.node_values[l]
+    yield Phase(FORWARD, L), "loss of sample #{s}", a.sample_loss
+    yield Phase(FORWARD, L), "batch loss", a.batch_loss
+    for l in range(L, 0, -1):
+        yield Phase(BACKWARD, l), f"loss slope at layer {l} node {{j}}, sample #{{s}}", a.loss_slopes[l]
+        yield Phase(BACKWARD, l), f"activation slope at layer {l} node {{j}}, sample #{{s}}", a.activation_slopes[l]
+        yield Phase(BACKWARD, l), f"gradient of weight W{l}[{{i}}→{{j}}]", a.grad_weights[l]
+        yield Phase(BACKWARD, l), f"gradient of bias b{l}[{{j}}]", a.grad_biases[l]
+    for l in range(1, L + 1):
+        yield Phase(UPDATE), f"weight W{l}[{{i}}→{{j}}]", a.weights_after and a.weights_after[l]
+        yield Phase(UPDATE), f"bias b{l}[{{j}}]", a.biases_after and a.biases_after[l]
+
+
+def _positive(x, what: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x <= 0:
+        raise ValueError(f"{what} must be a number greater than 0, got {x!r}")
+    return float(x)
+
+
+def _integer(x, what: str, minimum: int) -> int:
+    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < minimum:
+        raise ValueError(f"{what} must be an integer of at least {minimum}, got {x!r}")
+    return int(x)
+
+
+def _setting(kind: str, value) -> dict:
+    """The settings entries for ``set(kind, value)``, checked as the file's are."""
+    if kind in ("loss_up", "dead_relu"):
+        if value is not True:
+            raise ValueError(f"{kind} is turned on with True, got {value!r}")
+        return {kind: True}
+    if kind == "gradient_norm":
+        return {kind: _positive(value, kind)}
+    if kind == "flat":
+        tolerance, updates = value if isinstance(value, tuple) else (value, FLAT_UPDATES_DEFAULT)
+        return {"flat_tolerance": _positive(tolerance, "flat_tolerance"),
+                "flat_updates": _integer(updates, "flat_updates", 2)}
+    return {kind: _integer(value, kind, 1)}
+
+
+def gradient_norm(batch: BatchView) -> float:
+    """sqrt(sum of squares of every weight and bias gradient of the batch)."""
+    grads = [g for g in batch.grad_weights[1:] + batch.grad_biases[1:] if g is not None]
+    with np.errstate(all="ignore"):
+        return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads)))

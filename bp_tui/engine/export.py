@@ -1,0 +1,252 @@
+"""Saving what training did: its trace, a CSV of the weights, the weights.
+
+Every write is atomic: the file is written under a temporary name in the
+same folder, flushed to disk, then renamed over the target in one step.  So
+a file the user already has is either the old one or the new one, never half
+of each, even if the disk fills up or the app is killed mid-write; and a
+failed write leaves no temporary file behind.  Failures raise
+``ExportError`` with one line saying why, for the app to show as it is.
+
+Weights are saved as NumPy ``.npz`` (``W1``..``WL``, ``b1``..``bL``) and
+loaded back with ``allow_pickle=False``: a weights file is data, and nothing
+in it is ever executed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import stat
+import zipfile
+from typing import Callable, Iterator, TextIO
+
+import numpy as np
+import numpy.lib.format as npy_format
+
+from .scenario import Scenario, load_scenario
+from .session import TrainingSession
+from .trace import dumps, trace_records
+
+
+class ExportError(Exception):
+    """A file could not be written or loaded; the message is one line saying why."""
+
+    def __init__(self, message: str):
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+
+
+_WRITE_WHY = {
+    errno.ENOENT: "no such folder", errno.ENOTDIR: "part of the path is not a folder",
+    errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+    errno.EISDIR: "is a folder", errno.ENOSPC: "no space left on the device",
+    errno.EROFS: "read-only file system", errno.EDQUOT: "disk quota exceeded",
+}
+_READ_WHY = {**_WRITE_WHY, errno.ENOENT: "no such file"}
+
+
+def _why(exc: OSError, table: dict) -> str:
+    return table.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__)
+
+
+# ------------------------------------------------------------------ writing
+def atomic_write(path, write: Callable[[TextIO], None]) -> None:
+    """Write a UTF-8 text file (``\\n`` line ends) through ``write(handle)``, atomically."""
+    _atomic(path, write, binary=False)
+
+
+def _atomic(path, write: Callable, binary: bool) -> None:
+    shown = os.fspath(path)
+    target = os.path.realpath(shown)  # through a symlink: the file it points to is replaced
+    folder, name = os.path.split(target)
+    if os.path.isdir(target):
+        raise ExportError(f"cannot write {shown}: is a folder")
+    try:
+        fd, temp = _create_temp(folder, name)
+    except OSError as exc:
+        raise ExportError(f"cannot write {shown}: {_why(exc, _WRITE_WHY)}") from None
+    try:
+        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _keep_mode(target, temp)
+        os.replace(temp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise ExportError(f"cannot write {shown}: {_why(exc, _WRITE_WHY)}") from None
+        raise
+    _sync_folder(folder)
+
+
+def _create_temp(folder: str, name: str) -> tuple[int, str]:
+    """A new file next to the target, created with the usual permissions
+    (0666 less the umask, as ``open`` would), hidden by a leading dot."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, "could not create a temporary file")
+
+
+def _keep_mode(target: str, temp: str) -> None:
+    """Replacing a file keeps its permissions."""
+    try:
+        os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _session(scenario: Scenario | str | os.PathLike) -> TrainingSession:
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return TrainingSession(scenario)
+
+
+def trace_lines(scenario, updates: int | None = None) -> Iterator[str]:
+    """The lines ``bp-tui trace SCENARIO --updates N`` prints (without line
+    ends), from a fresh session: the step-0 record, then one per update."""
+    for record in trace_records(_session(scenario), updates):
+        yield dumps(record)
+
+
+def write_trace(path, scenario, updates: int | None = None) -> int:
+    """The trace as a JSON Lines file; returns how many lines were written."""
+    count = 0
+
+    def write(handle):
+        nonlocal count
+        for line in trace_lines(scenario, updates):
+            handle.write(line + "\n")
+            count += 1
+
+    atomic_write(path, write)
+    return count
+
+
+def _floats(array) -> list[str]:
+    return [repr(x) for x in np.asarray(array, dtype=float).ravel().tolist()]  # repr round-trips
+
+
+def write_csv(path, scenario, updates: int | None = None) -> int:
+    """One row per update: update, epoch, batch, loss, then every weight after
+    the update (``W1[0][1]``: layer 1, from node 0 to node 1) and every bias
+    (``b1[0]``), at full float64 precision.  Returns the rows written, header
+    not counted."""
+    session = _session(scenario)
+    header = ["update", "epoch", "batch", "loss"]
+    header += [f"W{l}[{i}][{j}]" for l in range(1, session.depth + 1)
+               for i in range(session.W[l].shape[0]) for j in range(session.W[l].shape[1])]
+    header += [f"b{l}[{j}]" for l in range(1, session.depth + 1) if session.b[l] is not None
+               for j in range(session.b[l].shape[0])]
+    count = 0
+
+    def write(handle):
+        nonlocal count
+        handle.write(",".join(header) + "\n")
+        while not session.finished and (updates is None or count < updates):
+            session.finish_update()
+            a = session.applied.view()
+            row = [str(session.updates_done), str(a.epoch), str(a.batch), repr(float(a.batch_loss))]
+            row += [x for w in a.weights_after[1:] for x in _floats(w)]
+            row += [x for b in a.biases_after[1:] if b is not None for x in _floats(b)]
+            handle.write(",".join(row) + "\n")
+            count += 1
+
+    atomic_write(path, write)
+    return count
+
+
+def save_weights(path, W: list, b: list) -> None:
+    """``W``/``b`` (index 0 None, like ``session.W``) as ``.npz`` with keys
+    ``W1``..``WL`` and ``b1``..``bL`` (biases only where there are some)."""
+    arrays = {f"W{l}": np.asarray(W[l], dtype=float) for l in range(1, len(W))}
+    arrays.update({f"b{l}": np.asarray(b[l], dtype=float) for l in range(1, len(b)) if b[l] is not None})
+    _atomic(path, lambda handle: np.savez(handle, **arrays), binary=True)
+
+
+# ------------------------------------------------------------------ loading
+def load_weights(path, scenario: Scenario) -> tuple[list, list]:
+    """Weights saved by ``save_weights`` for ``scenario``'s network, as
+    ``(W, b)`` indexed like ``session.W`` (index 0 None; ``b[l]`` None when
+    the network has no biases).  Refuses, with ``ExportError``, anything that
+    does not fit the network exactly."""
+    shown = os.fspath(path)
+
+    def fail(why: str) -> ExportError:
+        return ExportError(f"cannot load {shown}: {why}")
+
+    layers = scenario.layers
+    shapes = {f"W{l}": (layers[l - 1], layers[l]) for l in range(1, len(layers))}
+    if scenario.bias:
+        shapes.update({f"b{l}": (layers[l],) for l in range(1, len(layers))})
+    expected = f"expected {', '.join(shapes)}"
+    try:
+        with open(shown, "rb") as handle:
+            magic = handle.read(4)
+            if magic[:2] != b"PK":
+                single = " (a single .npy array)" if magic.startswith(b"\x93NUM") else ""
+                raise fail(f"not an .npz file{single}")
+            handle.seek(0)
+            with np.load(handle, allow_pickle=False) as npz:
+                for key in npz.files:
+                    if key not in shapes:
+                        no_bias = "this network has no biases; " if key[:1] == "b" and not scenario.bias else ""
+                        raise fail(f"unknown key {key!r} ({no_bias}{expected})")
+                arrays = {}
+                for key, shape in shapes.items():
+                    if key not in npz.files:
+                        raise fail(f"missing {key} ({expected})")
+                    arrays[key] = _array(npz, key, shape, fail)
+    except ExportError:
+        raise
+    except OSError as exc:
+        raise fail(_why(exc, _READ_WHY)) from None
+    except (zipfile.BadZipFile, ValueError, EOFError, KeyError):
+        raise fail("not a readable .npz file (damaged?)") from None
+    W = [None] + [arrays[f"W{l}"] for l in range(1, len(layers))]
+    b = [None] + [arrays.get(f"b{l}") for l in range(1, len(layers))]
+    return W, b
+
+
+def _array(npz, key: str, shape: tuple, fail) -> np.ndarray:
+    """One array, checked from its header before its data is read."""
+    member = key + ".npy" if key + ".npy" in npz.zip.namelist() else key
+    with npz.zip.open(member) as entry:
+        version = npy_format.read_magic(entry)
+        read_header = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+        got, _, dtype = read_header(entry)
+    if dtype.hasobject:
+        raise fail(f"{key} holds Python objects (pickled data), which are never loaded")
+    if dtype.kind not in "biuf":
+        what = "text" if dtype.kind in "SU" else f"{dtype.name} values"
+        raise fail(f"{key} holds {what}, expected real numbers")
+    if tuple(got) != shape:
+        raise fail(f"{key} has shape {tuple(got)}, expected {shape}")
+    array = np.asarray(npz[key], dtype=float)
+    bad = np.argwhere(~np.isfinite(array))
+    if len(bad):
+        raise fail(f"{key} holds NaN or inf (at {''.join(f'[{k}]' for k in bad[0])})")
+    return array

@@ -1,0 +1,199 @@
+"""Gradient checking: backprop against nudging one weight, on every bundled scenario.
+
+The checks must agree (relative error < 1e-6) wherever the loss is smooth,
+flag ReLU kinks instead of reporting them as errors, catch a deliberately
+wrong activation slope and say where it is, stay fast on a 784-128-10
+network, and leave the session exactly as it was.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from bp_tui.engine import TrainingSession, load_scenario
+from bp_tui.engine import gradcheck
+from bp_tui.engine.activations import Sigmoid, Tanh
+from bp_tui.engine.gradcheck import batch_loss, check_network, check_weight
+from bp_tui.engine.scenario import bundled_names
+from tests.engine.helpers import assert_same_snapshot, random_scenario, scenario, snapshot
+
+TOLERANCE = 1e-6
+
+
+def every_parameter(session):
+    for l in range(1, len(session.W)):
+        rows = list(range(session.W[l].shape[0])) + ([None] if session.b[l] is not None else [])
+        for i in rows:
+            for j in range(session.W[l].shape[1]):
+                yield l, i, j
+
+
+def test_seed_output_weight_gives_6_both_ways():
+    session = TrainingSession(load_scenario("seed"))
+    check = check_weight(session, 2, 0, 0)
+    assert check.backprop == 6.0  # 2 x error 3 x hidden value 1
+    assert check.finite_difference == pytest.approx(6.0, abs=1e-9)
+    assert check.relative_error < 1e-12 and not check.kink
+    assert (check.layer, check.i, check.j, check.name) == (2, 0, 0, "W2[0→0]")
+
+
+@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("updates", [0, 3, 50])
+def test_agrees_on_every_weight_of_every_bundled_scenario(name, updates):
+    session = TrainingSession(load_scenario(name))
+    session.run_updates(updates)
+    checks = [check_weight(session, l, i, j) for l, i, j in every_parameter(session)]
+    smooth = [c for c in checks if not c.kink]
+    assert len(smooth) >= 0.9 * len(checks)
+    assert max(c.relative_error for c in smooth) < TOLERANCE, max(smooth, key=lambda c: c.relative_error)
+    whole = check_network(session)
+    assert not whole.sampled and whole.checked == whole.total == len(checks)
+    assert whole.kinks == len(checks) - len(smooth)
+    assert whole.worst.relative_error < TOLERANCE
+
+
+def test_the_fast_path_computes_the_same_losses_as_batch_loss():
+    """``check_network`` nudges a pre-activation column instead of redoing the
+    layer's product; its losses must be batch_loss's, for every activation
+    and loss, weights and biases."""
+    hidden = ("identity", "relu", "leaky_relu", "sigmoid", "tanh")
+    outputs = [("identity", "mse"), ("tanh", "mse"), ("sigmoid", "bce"), ("softmax", "cross_entropy")]
+    for k, (h, (out, loss)) in enumerate((h, o) for h in hidden for o in outputs):
+        session = TrainingSession(random_scenario(k, [3, 4, 3, 2], [h, h, out], loss, samples=5, batch_size=4))
+        s, W, b = session.scenario, session.W, session.b
+        X, T = session.current.X, session.current.T
+        acts = gradcheck._net(s.activations, 3)
+        Z, A = gradcheck._forward(acts, W, b, X)
+        for l in (1, 2, 3):
+            rows = np.array([0, 2, -1, 1])  # -1: a bias
+            cols = np.array([1, 0, 1, 1])
+            deltas = np.array([1e-3, -2e-3, 5e-4, 0.1])
+            fast, _ = gradcheck._nudged_losses(acts, gradcheck._losses.LOSSES[loss], W, b, Z, A, T, l, rows, cols, deltas)
+            for r, c, d, value in zip(rows, cols, deltas, fast):
+                W2, b2 = list(W), list(b)
+                if r < 0:
+                    b2[l] = b[l].copy()
+                    b2[l][c] += d
+                else:
+                    W2[l] = W[l].copy()
+                    W2[l][r, c] += d
+                assert value == pytest.approx(batch_loss(s.activations, loss, W2, b2, X, T), rel=1e-12, abs=1e-15)
+
+
+def test_a_wrong_activation_slope_is_caught_and_the_error_grows(monkeypatch):
+    session = TrainingSession(load_scenario("xor"))  # tanh hidden, sigmoid output
+    assert check_network(session).worst.relative_error < TOLERANCE
+    right = Sigmoid.slope
+    errors = []
+    for factor in (1.001, 1.01, 1.1):
+        monkeypatch.setattr(Sigmoid, "slope", lambda self, Z, A, f=factor: f * right(self, Z, A))
+        result = check_network(session)
+        errors.append(result.worst.relative_error)
+        # Every gradient is off by the factor: |f - 1| / (f + 1) relative error.
+        assert result.worst.relative_error == pytest.approx((factor - 1) / (factor + 1), rel=1e-3)
+    assert errors[0] < errors[1] < errors[2]
+
+
+def test_the_worst_weight_is_found_and_located(monkeypatch):
+    # Hidden node 1's tanh slope is made 1.5 times too large: only the
+    # weights into it (W1[.][1] and b1[1]) get wrong gradients, by 1.5 x.
+    session = TrainingSession(random_scenario(3, [3, 4, 2], ["tanh", "identity"], "mse", samples=6))
+    right = Tanh.slope
+
+    def wrong(self, Z, A):
+        slope = right(self, Z, A).copy()
+        slope[:, 1] *= 1.5
+        return slope
+
+    monkeypatch.setattr(Tanh, "slope", wrong)
+    result = check_network(session)
+    worst = result.worst
+    assert (worst.layer, worst.j) == (1, 1)
+    assert worst.relative_error == pytest.approx(0.5 / 2.5, rel=1e-6)
+    assert worst.backprop == pytest.approx(1.5 * worst.finite_difference, rel=1e-6)
+    for l, i, j in every_parameter(session):
+        check = check_weight(session, l, i, j)
+        assert (check.relative_error > 0.1) == (l == 1 and j == 1)
+
+
+def test_kinks_are_flagged_and_left_out():
+    # Hidden pre-activation 1 x 1e-4 sits within the step (1e-3) of ReLU's kink.
+    session = TrainingSession(scenario([1, 1, 1], ["relu", "identity"], [[1.0]], [[3.0]],
+                                       weights=[[[1e-4]], [[2.0]]], bias=False))
+    assert check_weight(session, 1, 0, 0).kink
+    assert not check_weight(session, 2, 0, 0).kink
+    result = check_network(session)
+    assert (result.kinks, result.checked) == (1, 2)
+    assert (result.worst.layer, result.worst.kink) == (2, False)
+    # A kink in a later layer than the nudged weight: layer 2 is the ReLU one
+    # here, its pre-activation 1 x 1 + (-1 + 1e-6) = 1e-6, moved 1e-3 by a nudge.
+    session = TrainingSession(scenario([1, 1, 1, 1], ["identity", "relu", "identity"], [[1.0]], [[3.0]],
+                                       weights=[[[1.0]], [[1.0]], [[1.0]]], biases=[[0.0], [-1.0 + 1e-6], [0.0]]))
+    assert check_weight(session, 1, 0, 0).kink and check_weight(session, 2, None, 0).kink
+    assert not check_weight(session, 3, 0, 0).kink
+    assert check_network(session).kinks == 4  # W1, b1, W2, b2
+
+
+def test_non_finite_gives_nan_without_warnings():
+    session = TrainingSession(load_scenario("diverging"))
+    session.run_updates(370)  # weights are nan from update 365 on
+    assert np.isnan(session.W[1]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check = check_weight(session, 1, 0, 0)
+        result = check_network(session)
+    assert np.isnan(check.relative_error) and np.isnan(result.worst.relative_error)
+
+
+def test_a_check_leaves_the_session_bit_identical():
+    session = TrainingSession(load_scenario("iris"))
+    session.run_updates(2)
+    session.forward()
+    session.forward()
+    session.backward()  # mid-update: layer 2's gradients done, layer 1's not
+    before, W, b = snapshot(session), session.W, session.b
+    arrays = [w.copy() for w in W[1:]] + [x.copy() for x in b[1:]]
+    first = check_weight(session, 1, 2, 3)
+    check_network(session)
+    assert_same_snapshot(before, snapshot(session))
+    assert session.W is W and session.b is b
+    assert all(np.array_equal(x, y) for x, y in zip(arrays, W[1:] + b[1:]))
+    # Independent of the phase: the same check at the batch's end, and the
+    # backprop number is the session's own gradient once it gets there.
+    session.backward()
+    assert check_weight(session, 1, 2, 3) == first
+    assert first.backprop == session.current.grad_W[1][2, 3]
+
+
+def test_a_784_128_10_network_is_checked_by_sample_in_under_3_seconds():
+    rng = np.random.default_rng(0)
+    inputs = rng.random((128, 784))
+    targets = np.eye(10)[rng.integers(0, 10, 128)]
+    session = TrainingSession(scenario([784, 128, 10], ["relu", "softmax"], inputs, targets,
+                                       loss="cross_entropy", batch_size=64, init="he", seed=0))
+    session.finish_update()
+    start = time.perf_counter()
+    result = check_network(session)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 3.0
+    assert result.sampled and result.total == 784 * 128 + 128 + 128 * 10 + 10
+    assert 2000 <= result.checked <= 2000 + gradcheck.LARGEST + 4
+    assert result.worst.relative_error < TOLERANCE and not result.worst.kink
+    assert check_network(session) == result  # seeded: the same sample again
+
+
+def test_a_sample_always_holds_the_largest_gradients():
+    grads = np.random.default_rng(1).normal(size=5000)
+    grads[4321] = 100.0
+    grads[17] = np.nan  # a broken gradient counts as the largest
+    starts = np.array([0, 3000, 5000])
+    chosen = gradcheck._choose(grads, starts, 100, seed=0)
+    order = np.argsort(-np.abs(np.nan_to_num(grads, nan=np.inf)))
+    assert {17, 4321} | set(order[:gradcheck.LARGEST].tolist()) <= set(chosen.tolist())
+    assert np.argmax(np.abs(grads[3000:])) + 3000 in chosen
+    assert np.array_equal(chosen, gradcheck._choose(grads, starts, 100, seed=0))
+    assert not np.array_equal(chosen, gradcheck._choose(grads, starts, 100, seed=1))
