@@ -234,6 +234,8 @@ class BreakpointChecker:
 
     def _non_finite(self, update: int, applied: BatchView, where: str) -> BreakpointHit | None:
         """The first non-finite value in phase order (see ``_places``)."""
+        if _all_finite(applied):
+            return None
         for phase, name, value in _places(applied, self.depth):
             array = np.asarray(0.0 if value is None else value, dtype=float)
             if not np.isfinite(array).all():
@@ -244,6 +246,24 @@ class BreakpointChecker:
                 return BreakpointHit("non_finite", f"NaN/inf: {place} is {float(array[at])}, "
                                      f"in {step} of {where}", update, phase)
         return None
+
+
+def _all_finite(a: BatchView) -> bool:
+    """A quick screen: True means nothing in the update is NaN or inf.
+
+    Enough to look at the pre-activations (an activation of finite numbers
+    is finite), the batch loss (a mean of losses >= 0) and the weights after
+    the update (a non-finite loss slope or gradient always reaches them
+    through W - learning_rate x gradient).  A sum is finite only if every
+    term is; an overflowing sum only sends us to the full search.
+    """
+    total = a.batch_loss if a.batch_loss is not None else 0.0
+    with np.errstate(all="ignore"):
+        for arrays in (a.pre_activations, a.weights_after or ()):
+            for x in arrays:
+                if x is not None:
+                    total += float(x.sum())
+    return math.isfinite(total)
 
 
 def _places(a: BatchView, L: int):

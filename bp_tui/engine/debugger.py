@@ -1,0 +1,214 @@
+"""The session as a debugger drives it: steps, time travel, breakpoints, watches.
+
+``Debugger`` ties one ``TrainingSession`` to its ``Timeline`` (every move goes
+through the timeline, so any past phase can be revisited), a
+``BreakpointChecker`` (consulted after every update a run makes) and the
+watched weights and nodes.  The app holds one and calls it; so can a
+notebook.  Still pure NumPy: no UI here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Callable, ContextManager
+
+import numpy as np
+
+from .breakpoints import BreakpointChecker, BreakpointHit
+from .scenario import Scenario
+from .session import TrainingSession
+from .state import Phase
+from .timeline import Timeline
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A pinned weight (``i`` a node index, or None for a bias) or node (``i`` is ``"node"``)."""
+
+    layer: int
+    i: int | None | str
+    j: int
+
+    @property
+    def is_node(self) -> bool:
+        return self.i == "node"
+
+    @property
+    def name(self) -> str:
+        if self.is_node:
+            return f"node {self.layer}:{self.j}"
+        if self.i is None:
+            return f"b{self.layer}[{self.j}]"
+        return f"W{self.layer}[{self.i}→{self.j}]"
+
+
+class Watches:
+    """Values of pinned weights (after each update) and nodes (batch mean, each update).
+
+    Series are indexed by update; updates not seen while pinned are NaN.
+    Values depend only on the update, so replaying one writes the same value.
+    """
+
+    def __init__(self) -> None:
+        self.series: dict[Watch, np.ndarray] = {}
+
+    def toggle(self, watch: Watch, session: TrainingSession) -> bool:
+        """Pin or unpin; True when now pinned."""
+        if watch in self.series:
+            del self.series[watch]
+            return False
+        self.series[watch] = np.full(max(16, session.updates_done + 1), np.nan)
+        self.record(session)
+        return True
+
+    def record(self, session: TrainingSession) -> None:
+        """Note the current values at ``updates_done`` (a node: its last forward pass)."""
+        u = session.updates_done
+        for watch, values in self.series.items():
+            if u >= len(values):
+                values = self.series[watch] = np.concatenate([values, np.full(len(values) + u, np.nan)])
+            values[u] = self._value(watch, session)
+
+    @staticmethod
+    def _value(watch: Watch, session: TrainingSession) -> float:
+        if watch.is_node:
+            pass_ = session.applied if session.applied is not None else None
+            A = None if pass_ is None else pass_.A[watch.layer]
+            return float(np.mean(A[:, watch.j])) if A is not None else np.nan
+        if watch.i is None:
+            return float(session.b[watch.layer][watch.j])
+        return float(session.W[watch.layer][watch.i, watch.j])
+
+    def view(self, updates_done: int) -> list[tuple[Watch, np.ndarray]]:
+        """Each watch's values at updates 0..updates_done."""
+        return [(w, values[: updates_done + 1]) for w, values in self.series.items()]
+
+
+class Debugger:
+    def __init__(self, scenario: Scenario, session: TrainingSession | None = None):
+        self.scenario = scenario
+        self.session = session or TrainingSession(scenario)
+        self.timeline = Timeline(self.session)
+        s = self.session
+        self.breakpoints = BreakpointChecker(scenario.breakpoints, s.depth, ("",) + scenario.activations,
+                                             s.schedule.batches_per_epoch)
+        self.watches = Watches()
+        self.last_hit: BreakpointHit | None = None
+
+    # ---------------------------------------------------------------- moves
+    def _moved(self, observed: bool = False) -> None:
+        """After any move: watches note the update; breakpoints forget what they gathered
+        unless the move was one they observed."""
+        if not observed:
+            self.breakpoints.reset()
+        self.watches.record(self.session)
+
+    def step(self) -> Phase:
+        phase = self.timeline.step()
+        if self.session.phases_done == 0:  # an update was applied: breakpoints see it
+            self._observe()
+        self._moved(observed=True)
+        return phase
+
+    def forward(self) -> Phase:
+        self.session.forward()  # raises PhaseOrderError out of turn
+        self.timeline._note()
+        self._moved(observed=True)
+        return self.session.last_phase
+
+    def backward(self) -> Phase:
+        self.session.backward()
+        self.timeline._note()
+        self._moved(observed=True)
+        return self.session.last_phase
+
+    def update(self) -> Phase:
+        self.session.update()
+        self.timeline._note()
+        self._observe()
+        self._moved(observed=True)
+        return self.session.last_phase
+
+    def back(self) -> bool:
+        moved = self.timeline.back()
+        self._moved()
+        return moved
+
+    def redo(self) -> bool:
+        moved = self.timeline.redo()
+        self._moved()
+        return moved
+
+    def goto_update(self, update: int) -> BreakpointHit | None:
+        """Forwards: run (breakpoints can stop it); backwards: jump."""
+        if update > self.session.updates_done:
+            return self.run(until_update=update)
+        self.timeline.goto_update(update)
+        self._moved()
+        return None
+
+    def goto_epoch(self, epoch: int) -> BreakpointHit | None:
+        return self.goto_update(epoch * self.session.schedule.batches_per_epoch)
+
+    def reset(self) -> None:
+        self.timeline.reset()
+        self.last_hit = None
+        self._moved()
+
+    # ------------------------------------------------------------------ run
+    def _observe(self) -> BreakpointHit | None:
+        s = self.session
+        hit = self.breakpoints.observe(s.updates_done, s.applied.view(freeze=False), s.loss_history)
+        if hit is not None and hit.kind == "non_finite" and not hit.also and self._seen_non_finite(hit):
+            hit = None  # already broken: stop where it started, not on every update after
+        self.last_hit = hit or self.last_hit
+        return hit
+
+    def _seen_non_finite(self, hit: BreakpointHit) -> bool:
+        """This NaN/inf was already reported (this update) or began earlier."""
+        last = self.last_hit
+        if last is not None and last.kind == "non_finite" and last.update == hit.update:
+            return True
+        history = self.session.loss_history
+        return len(history) >= 2 and not np.isfinite(history[-2])
+
+    def run(self, until_update: int | None = None, finish_epoch: bool = False,
+            stop: Callable[[], bool] = lambda: False,
+            lock: Callable[[], ContextManager] = contextlib.nullcontext) -> BreakpointHit | None:
+        """Whole updates until training ends, ``until_update`` or the epoch's end
+        is reached, ``stop()`` says so, or a breakpoint fires (returned).
+
+        Each update runs under ``lock()``, so a UI thread can read between them.
+        A NaN/inf hit leaves the session at the phase where it first appeared.
+        """
+        s = self.session
+        if finish_epoch:
+            per_epoch = s.schedule.batches_per_epoch
+            until_update = (s.updates_done // per_epoch + 1) * per_epoch
+        with lock():
+            if s.phases_done:  # finish the update under way first
+                self.timeline.finish_update()
+                hit = self._observe()
+                self._moved(observed=True)
+                if hit:
+                    return self._stop_at(hit)
+        while True:
+            with lock():
+                if s.finished or (until_update is not None and s.updates_done >= until_update):
+                    return None
+                self.timeline.finish_update()
+                hit = self._observe()
+                self.watches.record(s)
+                if hit:
+                    return self._stop_at(hit)
+            if stop():
+                return None
+
+    def _stop_at(self, hit: BreakpointHit) -> BreakpointHit:
+        if hit.kind == "non_finite" and hit.phase is not None:
+            per = self.timeline.per_update
+            index = self.session.cycle.index(hit.phase)
+            self.timeline.goto((hit.update - 1) * per + index + 1)
+            self.watches.record(self.session)
+        return hit
