@@ -1,81 +1,55 @@
 """The bp-tui app: one training session, four panes, one phase per key press.
 
-The app holds the session.  Actions call its step methods, then publish the
-new ``SessionState`` to the panes ("attributes down"); panes post messages
-up (a click selects a weight).  No maths here and none in the panes.
+The app holds one engine ``Debugger`` (the session, its timeline, breakpoints
+and watches).  Actions call it, then publish the new ``SessionState`` to the
+panes ("attributes down"); panes post messages up (a click selects a
+weight).  No maths here and none in the panes.
 """
 
 from __future__ import annotations
 
 import threading
-import time
+from dataclasses import replace
+from pathlib import Path
 from typing import Iterable
 
 from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..engine import PhaseOrderError, Scenario, TrainingSession
+from ..engine import PhaseOrderError, Scenario
+from ..engine.breakpoints import BreakpointHit
+from ..engine.debugger import Debugger, Watch
 from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import NetworkDiagram
-from .help_screen import HelpScreen
+from .files import FileActions
+from .keys import KEYS, bindings
 from .loss_chart import LossChart
-from .open_screen import OpenScreen
 from .selection import Selection, change_layer, clamp, cycle, default_selection, move
+from .watch_pane import WatchPane
 
 MIN_SIZE = (60, 20)
 NARROW = 110  # below this width the counters lose their border and the chart narrows
-REDRAW_SECONDS = 0.1  # while continuing: redraw at most 10 times a second
-
-#: (keys, action, footer label, help text, shown in the footer)
-KEYS = [
-    ("f", "forward", "Forward", "forward pass: compute the next layer", True),
-    ("b", "backward", "Backward", "backward pass: slopes and gradients of the next layer back", True),
-    ("u", "update", "Update", "apply the update: w − learning_rate × gradient", True),
-    ("n,space", "next", "Next", "the next phase, whatever it is", True),
-    ("enter", "finish_update", "Finish update", "run to the end of this update", False),
-    ("e", "finish_epoch", "Epoch", "run to the end of this epoch", True),
-    ("c", "continue", "Continue", "train to the end (any key pauses)", True),
-    ("up,down", "move_row", "", "select the weight from the node above / below", False),
-    ("left,right", "move_col", "", "select the weight into the node left / right", False),
-    ("shift+tab,tab", "cycle", "", "next / previous weight, across layers", False),
-    ("[,]", "layer", "", "previous / next layer's weights", False),
-    ("s", "sample", "Sample", "show the next sample of the batch in the diagram", False),
-    ("x", "expand", "", "show how a hidden node's loss slope was assembled", False),
-    ("p", "precision", "", "full float64 precision in the breakdown", False),
-    ("o", "open", "Open", "open another scenario (bundled or a path)", True),
-    ("r", "reset", "Reset", "back to the scenario's start", True),
-    ("question_mark", "help", "Help", "this help", True),
-    ("q", "quit", "Quit", "quit", True),
-]
+REDRAW_SECONDS = 0.1  # while a run goes on: redraw at most 10 times a second
+SYNC_WORK = 5_000_000  # runs shorter than this (updates x parameters) don't need a worker
+STEPS = {"f": "forward", "b": "backward", "u": "update"}
+TIME_KEYS = {"z": "back", "left": "back", "y": "redo", "right": "redo"}
+ALWAYS = ("quit", "help", "open", "export", "breakpoints", "reset")  # act even when training is done
 
 
-def _bindings() -> list[Binding]:
-    bindings = []
-    for keys, action, label, _, show in KEYS:
-        if action in ("move_row", "move_col", "cycle", "layer"):
-            first, second = keys.split(",")
-            bindings.append(Binding(first, f"{action}(-1)", label, show=False, priority=action == "cycle"))
-            bindings.append(Binding(second, f"{action}(1)", label, show=False, priority=action == "cycle"))
-        else:
-            bindings.append(Binding(keys, action, label, show=show, key_display="?" if keys == "question_mark" else None))
-    return bindings
-
-
-class BpTuiApp(App):
+class BpTuiApp(FileActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "bp-tui"
-    BINDINGS = _bindings()
+    BINDINGS = bindings()
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
-        self.lock = threading.Lock()  # the continue worker steps under it
+        self.lock = threading.Lock()  # a run in the worker steps under it
         self._continuing = False
         self._pause = threading.Event()
         self.hint = ""
@@ -84,12 +58,17 @@ class BpTuiApp(App):
 
     def _open(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.session = TrainingSession(scenario)
+        self.debugger = Debugger(scenario)
         self.sub_title = scenario.title
         self.selection: Selection = default_selection(scenario.layers)
         self.sample = 0
         self.precise = False
         self.expanded = False
+        self.gradcheck = None  # (position, selection, GradCheck) of the last check
+
+    @property
+    def session(self):
+        return self.debugger.session
 
     # ---------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -106,9 +85,13 @@ class BpTuiApp(App):
                 with VerticalScroll(id="breakdown-box", can_focus=False) as box:
                     box.border_title = "Gradient breakdown"
                     yield BreakdownPane(id="breakdown")
-                chart = LossChart(id="chart")
-                chart.border_title = "Loss"
-                yield chart
+                with Vertical(id="side"):
+                    chart = LossChart(id="chart")
+                    chart.border_title = "Loss"
+                    yield chart
+                    watches = WatchPane(id="watches")
+                    watches.border_title = "Watches"
+                    yield watches
         yield Static(Text("Enlarge the terminal: bp-tui needs at least 60×20.", style="bold"), id="too-small")
         yield Static("", id="hint")
         yield Footer(compact=True)
@@ -135,28 +118,26 @@ class BpTuiApp(App):
         """Hand the session's new state to every pane."""
         with self.lock:
             state = self.session.state
-        self._show(state)
-
-    def _show(self, state: SessionState) -> None:
+            watches = self.debugger.watches.view(state.updates_done)
+            position = self.debugger.timeline.position
         self.state = state
         sel = self.selection
         self.query_one(NetworkDiagram).show(state, sel, self.sample)
+        check = self.gradcheck[2] if self.gradcheck and self.gradcheck[:2] == (position, sel) else None
         digits = None if self.precise else (4 if self.narrow else 6)
-        self.query_one(BreakdownPane).show(state, sel, self.sample, digits, self.expanded)
+        self.query_one(BreakdownPane).show(state, sel, self.sample, digits, self.expanded, check)
         self.query_one(CountersPane).show(state, compact=self.narrow)
         self.query_one(LossChart).show(state)
-        self.query_one("#diagram-box").border_subtitle = self._sample_label(state)
-        self.refresh_bindings()
-
-    def _sample_label(self, state: SessionState) -> str:
+        self.query_one(WatchPane).show(watches)
         indices = state.current.sample_indices
         s = min(self.sample, len(indices) - 1)
-        return f"sample {s + 1} of {len(indices)} (#{indices[s]})"
+        self.query_one("#diagram-box").border_subtitle = f"sample {s + 1} of {len(indices)} (#{indices[s]})"
+        self.refresh_bindings()
 
-    def say(self, message: str) -> None:
+    def say(self, message: str, style: str = "italic") -> None:
         """The one-line hint above the footer."""
         self.hint = message
-        self.query_one("#hint", Static).update(Text(message, style="italic"))
+        self.query_one("#hint", Static).update(Text(message, style=style))
 
     # ---------------------------------------------------------- step actions
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -165,102 +146,152 @@ class BpTuiApp(App):
         if self._continuing:  # only c (pause) and q act; any other key pauses (on_key)
             return True if action in ("continue", "quit") else None
         nxt = self.session.next_phase
-        if action in ("forward", "backward", "update"):
+        if action in STEPS.values():
             return True if nxt is not None and nxt.kind == action else None
-        if action in ("next", "finish_update", "finish_epoch"):
+        if action in ("next", "finish_update", "finish_epoch", "continue"):
             return None if nxt is None else True
-        if action == "continue":
-            return True if self._continuing or nxt is not None else None
+        if action == "back":
+            return True if self.debugger.timeline.position > 0 else None
+        if action == "redo":
+            timeline = self.debugger.timeline
+            return True if timeline.position < timeline.frontier else None
         return True
 
-    def _step(self, run, what: str) -> None:
+    def _do(self, run, what: str) -> None:
+        """Run one engine move (under the lock); a refusal becomes the hint."""
         if self._continuing:
-            self._stop_continue()
+            self._pause.set()
             return
         try:
             with self.lock:
-                run()
+                result = run()
         except PhaseOrderError as refusal:
             self.say(f"can't {what} now: {refusal}")
             self.bell()
             return
-        self._after_step()
+        if isinstance(result, BreakpointHit):
+            self._report(result)
+        else:
+            self._after_step()
 
     def _after_step(self) -> None:
         st = self.session
         nxt = st.next_phase
         if nxt is None:
-            self.say(f"training finished after {st.updates_done} updates: r resets, o opens another")
+            self.say(f"training finished after {st.updates_done} updates: z steps back, r resets")
+        elif st.last_phase is None:
+            self.say(f"at the start of update {st.updates_done + 1}: press f for the forward pass")
         else:
             key = {FORWARD: "f", BACKWARD: "b", UPDATE: "u"}[nxt.kind]
-            done = st.last_phase.describe(st.depth) if st.last_phase else ""
-            self.say(f"done: {done}.  next: {nxt.describe(st.depth)} (press {key} or n)")
+            self.say(f"done: {st.last_phase.describe(st.depth)}.  next: {nxt.describe(st.depth)} (press {key} or n)")
+        self.publish()
+
+    def _report(self, hit: BreakpointHit) -> None:
+        self.say(f"⛔ breakpoint: {hit.message}", style="bold red")
+        self.notify(hit.message, title="Breakpoint", severity="warning", timeout=6)
         self.publish()
 
     def action_forward(self) -> None:
-        self._step(self.session.forward, "run the forward pass")
+        self._do(self.debugger.forward, "run the forward pass")
 
     def action_backward(self) -> None:
-        self._step(self.session.backward, "run the backward pass")
+        self._do(self.debugger.backward, "run the backward pass")
 
     def action_update(self) -> None:
-        self._step(self.session.update, "update")
+        self._do(self.debugger.update, "update")
 
     def action_next(self) -> None:
-        self._step(self.session.step, "step")
+        self._do(self.debugger.step, "step")
 
     def action_finish_update(self) -> None:
-        self._step(self.session.finish_update, "finish the update")
+        self._do(lambda: self.debugger.run(until_update=self.session.updates_done + 1), "finish the update")
 
     def action_finish_epoch(self) -> None:
-        self._step(self.session.finish_epoch, "finish the epoch")
+        per_epoch = self.session.schedule.batches_per_epoch
+        self._run(until_update=(self.session.updates_done // per_epoch + 1) * per_epoch)
+
+    def action_back(self) -> None:
+        if not self._continuing and not self.debugger.back():
+            self.say("at the start: nothing to undo")
+            return
+        self._do(lambda: None, "step back")
+
+    def action_redo(self) -> None:
+        if not self._continuing and not self.debugger.redo():
+            self.say("nothing to redo: f, b, u or n step on")
+            return
+        self._do(lambda: None, "redo")
 
     def on_key(self, event: events.Key) -> None:
-        """A key pressed out of turn (its action dimmed) still gets a hint; any key pauses."""
+        """A key pressed out of turn (its action dimmed) still gets a hint; any key pauses a run."""
         if self._continuing and event.key != "c":
-            self._stop_continue()
+            self._pause.set()
             event.stop()
             return
-        step = {"f": ("forward", "run the forward pass"), "b": ("backward", "run the backward pass"),
-                "u": ("update", "update")}.get(event.key)
-        if step and not self.check_action(step[0], ()):
-            self._step(getattr(self.session, step[0]), step[1])
+        if len(self.screen_stack) > 1:
+            return
+        if event.key in TIME_KEYS and not self.check_action(TIME_KEYS[event.key], ()):
+            getattr(self, f"action_{TIME_KEYS[event.key]}")()  # says why it can't
+            return
+        action = STEPS.get(event.key)
+        if action and not self.check_action(action, ()):
+            self._do(getattr(self.debugger, action), {"forward": "run the forward pass",
+                                                        "backward": "run the backward pass"}.get(action, action))
 
-    # -------------------------------------------------------------- continue
+    # ------------------------------------------------------------------ runs
     def action_continue(self) -> None:
         if self._continuing:
-            self._stop_continue()
+            self._pause.set()
             return
+        self._run()
+
+    def _run(self, until_update: int | None = None) -> None:
+        """Train on (to ``until_update``, or the end) in a worker, unless it is quick."""
         if self.session.finished:
+            return
+        params = sum(w.size for w in self.session.W[1:])
+        remaining = (until_update or self.session.schedule.total_updates) - self.session.updates_done
+        if until_update is not None and remaining * params < SYNC_WORK:
+            self._do(lambda: self.debugger.run(until_update=until_update), "run")
             return
         self._continuing = True
         self._pause.clear()
-        self.say("continuing… any key pauses")
+        self.say("running… any key pauses")
         self._redraw_timer = self.set_interval(REDRAW_SECONDS, self.publish)
         self.refresh_bindings()
-        self._train()
+        self._train(until_update)
 
-    @work(thread=True, exclusive=True, group="continue")
-    def _train(self) -> None:
-        session, lock, pause = self.session, self.lock, self._pause
-        while not pause.is_set():
-            with lock:
-                if session.finished:
-                    break
-                session.finish_update()
-        self.call_from_thread(self._continue_stopped)
+    @work(thread=True, exclusive=True, group="run")
+    def _train(self, until_update: int | None) -> None:
+        hit = self.debugger.run(until_update=until_update, stop=self._pause.is_set, lock=lambda: self.lock)
+        self.call_from_thread(self._run_stopped, hit)
 
-    def _stop_continue(self) -> None:
-        self._pause.set()
-
-    def _continue_stopped(self) -> None:
-        if not self._continuing:
-            return
+    def _run_stopped(self, hit: BreakpointHit | None) -> None:
         self._continuing = False
         self._redraw_timer.stop()
+        if hit is not None:
+            self._report(hit)
+            return
         self._after_step()
-        if not self.session.finished:
+        if self._pause.is_set() and not self.session.finished:
             self.say(f"paused after {self.session.updates_done} updates: {self.hint}")
+
+    def action_goto(self) -> None:
+        from .goto_screen import GotoScreen
+
+        s = self.session
+        self.push_screen(GotoScreen(s.updates_done, s.schedule.total_updates, s.scenario.epochs), self._went)
+
+    def _went(self, target: tuple[str, int] | None) -> None:
+        if target is None:
+            return
+        kind, number = target
+        update = number * (self.session.schedule.batches_per_epoch if kind == "epoch" else 1)
+        update = min(update, self.session.schedule.total_updates)
+        if update > self.session.updates_done:
+            self._run(until_update=update)
+        else:
+            self._do(lambda: self.debugger.goto_update(update), "go there")
 
     # ------------------------------------------------------------- selection
     def _select(self, selection: Selection) -> None:
@@ -295,45 +326,96 @@ class BpTuiApp(App):
         self.say("full float64 precision" if self.precise else "short numbers (p for full precision)")
         self.publish()
 
+    # ---------------------------------------------------- checks and watches
+    def action_gradcheck(self) -> None:
+        from ..engine.gradcheck import check_weight
+
+        sel = self.selection
+        with self.lock:
+            check = check_weight(self.session, sel.layer, sel.i, sel.j)
+            self.gradcheck = (self.debugger.timeline.position, sel, check)
+        verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
+        self.say(f"gradient check of {check.name}: relative error {check.relative_error:.2g}, backprop {verdict}")
+        self.publish()
+
+    def action_gradcheck_all(self) -> None:
+        from ..engine.gradcheck import check_network
+
+        with self.lock:
+            result = check_network(self.session)
+            worst = result.worst
+            self.selection = Selection(worst.layer, worst.i, worst.j)
+            self.gradcheck = (self.debugger.timeline.position, self.selection, worst)
+        scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
+        kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
+        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {worst.relative_error:.2g}")
+        self.publish()
+
+    def _toggle_watch(self, watch: Watch) -> None:
+        with self.lock:
+            pinned = self.debugger.watches.toggle(watch, self.session)
+        self.say(f"{'watching' if pinned else 'stopped watching'} {watch.name}")
+        self.publish()
+
+    def action_watch_weight(self) -> None:
+        sel = self.selection
+        self._toggle_watch(Watch(sel.layer, sel.i, sel.j))
+
+    def action_watch_node(self) -> None:
+        self._toggle_watch(Watch(self.selection.layer, "node", self.selection.j))
+
+    def action_breakpoints(self) -> None:
+        from .breakpoints_screen import BreakpointsScreen
+
+        def applied(changed: bool | None) -> None:
+            if changed:
+                on = [label for kind, label, enabled in self.debugger.breakpoints.describe() if enabled]
+                self.say("breakpoints: " + "; ".join(on))
+
+        self.push_screen(BreakpointsScreen(self.debugger.breakpoints), applied)
+
     # ------------------------------------------------------ session actions
     def action_reset(self) -> None:
         if self._continuing:
-            return self._stop_continue()
+            return self._pause.set()
         with self.lock:
-            self.session.reset()
+            self.debugger.reset()
         self.say("reset to the scenario's start: press f for the forward pass")
         self.publish()
 
     def action_open(self) -> None:
+        from .open_screen import OpenScreen
+
         if self._continuing:
-            return self._stop_continue()
+            return self._pause.set()
         self.push_screen(OpenScreen(), self._opened)
 
-    def _opened(self, scenario: Scenario | None) -> None:
+    def _opened(self, scenario: Scenario | None, message: str | None = None) -> None:
         if scenario is None:
             return
         self._open(scenario)
         self.selection = clamp(self.selection, scenario.layers, scenario.bias)
-        self.say(f"opened {scenario.path}: press f for the forward pass")
+        self.say(message or f"opened {scenario.path}: press f for the forward pass")
         self.publish()
 
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.help_keys()))
+    def restart_from(self, W: list, b: list, source: str) -> None:
+        """Training starts again from loaded weights (the scenario otherwise unchanged)."""
+        biases = None if b[1] is None else tuple(b[1:])
+        self._opened(replace(self.scenario, weights=tuple(W[1:]), biases=biases),
+                     f"loaded weights from {source}: training starts again from them")
 
-    @staticmethod
-    def help_keys() -> list[tuple[str, str]]:
-        pretty = {"question_mark": "?", "space": "space", "shift+tab": "shift+tab"}
-        return [(" / ".join(pretty.get(k, k) for k in keys.split(",")), text) for keys, _, _, text, _ in KEYS] + [
-            ("ctrl+p", "command palette: every command by name")]
+    def action_help(self) -> None:
+        from .help_screen import HelpScreen
+
+        self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for keys, action, label, text, _ in KEYS:
-            if action in ("move_row", "move_col", "cycle", "layer", "quit", "help"):
+        for key in KEYS:
+            if key.paired or key.action == "quit":
                 continue
-            yield SystemCommand(label or text.split(":")[0].capitalize(), f"{text} [{keys}]",
-                                lambda a=action: self.run_action(a))
-        yield SystemCommand("Help", "every key, and how to read a step [?]", self.action_help)
+            name = key.keys.split(",")[0].replace("question_mark", "?")
+            yield SystemCommand(key.label, f"{key.help} [{name}]", lambda a=key.action: self.run_action(a))
 
 
 def create_app(scenario: Scenario) -> BpTuiApp:

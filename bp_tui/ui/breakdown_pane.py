@@ -34,16 +34,19 @@ class BreakdownPane(Static):
     """Shows the breakdown of ``selection`` in ``state``."""
 
     def show(self, state: SessionState, selection: Selection, sample: int,
-             digits: int | None, expanded: bool) -> None:
-        self.update(render_breakdown(state, selection, sample, digits, expanded))
+             digits: int | None, expanded: bool, check=None) -> None:
+        self.update(render_breakdown(state, selection, sample, digits, expanded, check))
 
 
-def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: int | None, expanded: bool):
+def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: int | None,
+                     expanded: bool, check=None):
     cur = state.current
     parts: list = [Text(weight_name(sel), style="bold")]
     batch, note = _which_batch(state, sel)
     if note:
         parts.append(Text(note, style="italic yellow"))
+    if check is not None:
+        parts.append(_check_line(check, digits))
     if batch is None:
         return Group(*parts)
     if batch is not cur:
@@ -135,3 +138,16 @@ def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None)
     table.add_row(Text("sum", style="bold"), "", "", "", "", "", "=",
                   Text(number(asm.loss_slope[s], digits), style="bold"))
     return [head, table]
+
+
+def _check_line(check, digits: int | None) -> Text:
+    """The gradient check beside backprop: the chain rule, verified by nudging the weight."""
+    ok = check.relative_error < 1e-6
+    text = Text("gradient check: ", style="bold")
+    text.append(f"backprop {number(check.backprop, digits)}  vs  slope of the batch loss "
+                f"(central differences, h={check.step:.1g}) {number(check.finite_difference, digits)}: ")
+    text.append(f"relative error {check.relative_error:.2g} ", style="bold green" if ok else "bold red")
+    text.append("✓ agrees" if ok else "✗ disagrees", style="green" if ok else "red")
+    if check.kink:
+        text.append("  (a ReLU crossed 0 within the nudge: the slope is not defined there)", style="yellow")
+    return text

@@ -10,33 +10,35 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .keys import help_rows
+
 INTRO = (
     "bp-tui steps through backpropagation one phase per key: the forward pass layer by layer, "
     "the backward pass from the last layer to the first, then the update. The gradient of a weight "
     "is the product of three factors: the node value feeding into it, the slope of the loss w.r.t. "
-    "the node it feeds into, and the slope of the activation there; averaged over the batch."
+    "the node it feeds into, and the slope of the activation there; averaged over the batch. "
+    "Everything can be undone: z or ← steps back one phase."
 )
 
 
-def key_table(keys: list[tuple[str, str]]) -> Table:
+def key_table() -> Table:
     table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold magenta", no_wrap=True)
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for key, description in keys:
-        table.add_row(key, description)
+    section = None
+    for name, keys, description in help_rows():
+        table.add_row(name if name != section else "", keys, description)
+        section = name
     return table
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.keys = keys
-
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Text("bp-tui help", style="bold"))
             yield Static(Text(INTRO), classes="intro")
-            yield Static(key_table(self.keys))
+            yield Static(key_table())
             yield Static(Text("Press escape, q or ? to close. Ctrl+P searches every command.", style="dim"))

@@ -50,7 +50,7 @@ async def test_update_moves_the_weight_to_0_94():
 async def test_the_hidden_weight_breakdown_and_its_assembled_loss_slope():
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f", "f", "b", "b", "[", "down", "right")  # W1[1→1]
+        await pilot.press("f", "f", "b", "b", "[", "down", "shift+right")  # W1[1→1]
         breakdown = pane(app, "breakdown")
         assert "W1[1→1]" in breakdown
         assert "#0 1 × 12 × 1 = 12" in breakdown

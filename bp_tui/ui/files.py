@@ -1,0 +1,47 @@
+"""Export and import from the app: the trace, a CSV, weights in and out.
+
+A mixin of the app so app.py stays about stepping.  Every write goes through
+the engine's atomic ``export`` functions; a failure is shown in the dialog,
+which stays open, and nothing of the session is lost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..engine.export import load_weights, save_weights, write_csv, write_trace
+
+
+class FileActions:
+    """Needs ``self.debugger``, ``self.scenario``, ``self.lock``, ``say``, ``restart_from``."""
+
+    def action_export(self) -> None:
+        from .export_screen import ExportScreen
+
+        stem = Path(self.scenario.path).stem or "bp-tui"
+        screen = ExportScreen(stem, self.debugger.session.updates_done)
+
+        def chosen(result) -> None:
+            if result is not None:
+                self.say(result)
+
+        self.push_screen(screen, chosen)
+
+    def export(self, choice: str, path: str) -> str:
+        """Write (or read) ``path``; a one-line report.  ExportError says why not."""
+        session = self.debugger.session
+        updates = session.updates_done
+        if choice == "trace":
+            lines = write_trace(path, self.scenario, updates)
+            return f"wrote {lines} lines of trace (updates 0..{updates}) to {path}"
+        if choice == "csv":
+            rows = write_csv(path, self.scenario, updates)
+            return f"wrote {rows} rows (one per update) to {path}"
+        if choice == "save":
+            with self.lock:
+                W, b = list(session.W), list(session.b)
+            save_weights(path, W, b)
+            return f"saved the weights after update {updates} to {path}"
+        W, b = load_weights(path, self.scenario)
+        self.restart_from(W, b, path)
+        return f"loaded weights from {path}: training starts again from them"

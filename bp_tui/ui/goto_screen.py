@@ -1,0 +1,46 @@
+"""The ``g`` go-to dialog: an update number, or an epoch."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+PATTERN = re.compile(r"^\s*(?:(u|update|e|epoch)\s*)?(\d+)\s*$", re.IGNORECASE)
+
+
+def parse_target(text: str) -> tuple[str, int] | None:
+    """``"120"``/``"u 120"`` -> ("update", 120); ``"e3"``/``"epoch 3"`` -> ("epoch", 3)."""
+    match = PATTERN.match(text)
+    if not match:
+        return None
+    kind = "epoch" if (match.group(1) or "u").lower().startswith("e") else "update"
+    return kind, int(match.group(2))
+
+
+class GotoScreen(ModalScreen[tuple[str, int] | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, updates_done: int, total: int, epochs: int) -> None:
+        super().__init__()
+        self.where = f"now after update {updates_done} of {total}; {epochs} epochs"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="goto", classes="dialog"):
+            yield Static(Text("Go to", style="bold"))
+            yield Static(Text(self.where, style="dim"))
+            yield Input(placeholder="update number (e.g. 120), or e3 / epoch 3", id="target")
+            yield Static("", id="goto-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        target = parse_target(event.value)
+        if target is None:
+            self.query_one("#goto-error", Static).update(
+                Text(f"not an update or epoch: {event.value!r} (try 120, or e3)", style="bold red"))
+            return
+        self.dismiss(target)

@@ -1,0 +1,75 @@
+"""Every key of the app in one table: the bindings, the footer, the help
+screen and the command palette are all made from it, so they cannot drift."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma-separated; a pair for actions taking -1 / +1
+    action: str
+    label: str  # footer and command palette name ("" = not in the footer)
+    help: str
+    footer: bool = False
+    paired: bool = False  # first key runs action(-1), second action(1)
+    section: str = "Step"
+
+
+KEYS = [
+    Key("f", "forward", "Forward", "forward pass: compute the next layer", True),
+    Key("b", "backward", "Backward", "backward pass: slopes and gradients of the next layer back", True),
+    Key("u", "update", "Update", "apply the update: w − learning_rate × gradient", True),
+    Key("n,space", "next", "Next", "the next phase, whatever it is", True),
+    Key("enter", "finish_update", "Finish update", "run to the end of this update"),
+    Key("e", "finish_epoch", "Epoch", "run to the end of this epoch (breakpoints stop it)", True),
+    Key("c", "continue", "Continue", "train on to the end; any key pauses, breakpoints stop it", True),
+    Key("z,left", "back", "Back", "step back one phase, all the way to the start", True, section="Time"),
+    Key("y,right", "redo", "Redo", "step forward again after going back", section="Time"),
+    Key("g", "goto", "Go to", "go to update N or epoch N, back or forward", True, section="Time"),
+    Key("up,down", "move_row", "", "select the weight from the node above / below", paired=True, section="Select"),
+    Key("shift+left,shift+right", "move_col", "", "select the weight into the node left / right",
+        paired=True, section="Select"),
+    Key("shift+tab,tab", "cycle", "", "previous / next weight, across layers", paired=True, section="Select"),
+    Key("[,]", "layer", "", "previous / next layer's weights", paired=True, section="Select"),
+    Key("s", "sample", "Next sample", "show the next sample of the batch in the diagram", section="Select"),
+    Key("x", "expand", "Assembly", "show how a hidden node's loss slope was assembled", section="Look"),
+    Key("p", "precision", "Precision", "full float64 precision in the breakdown", section="Look"),
+    Key("v", "gradcheck", "Check gradient", "check the selected weight's gradient by finite differences",
+        section="Look"),
+    Key("V", "gradcheck_all", "Check all gradients", "check every gradient; select the worst", section="Look"),
+    Key("w", "watch_weight", "Watch weight", "pin the selected weight: its values over updates", section="Look"),
+    Key("W", "watch_node", "Watch node", "pin the node the selected weight feeds into", section="Look"),
+    Key("B", "breakpoints", "Breakpoints", "turn breakpoints on and off", True, section="Look"),
+    Key("o", "open", "Open", "open another scenario (bundled or a path)", True, section="File"),
+    Key("X", "export", "Export", "write the trace (JSON Lines), CSV, or save/load weights (.npz)",
+        section="File"),
+    Key("r", "reset", "Reset", "back to the scenario's start", True, section="File"),
+    Key("question_mark", "help", "Help", "this help", True, section="File"),
+    Key("q", "quit", "Quit", "quit", True, section="File"),
+]
+
+PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift+→", "left": "←",
+          "right": "→", "up": "↑", "down": "↓"}
+
+
+def bindings() -> list[Binding]:
+    out = []
+    for key in KEYS:
+        if key.paired:
+            first, second = key.keys.split(",")
+            out.append(Binding(first, f"{key.action}(-1)", key.label, show=False, priority=key.action == "cycle"))
+            out.append(Binding(second, f"{key.action}(1)", key.label, show=False, priority=key.action == "cycle"))
+        else:
+            shown = PRETTY.get(key.keys.split(",")[0])
+            out.append(Binding(key.keys, key.action, key.label, show=key.footer, key_display=shown))
+    return out
+
+
+def help_rows() -> list[tuple[str, str, str]]:
+    """``(section, keys as typed, what it does)`` for the help screen."""
+    rows = [(k.section, " / ".join(PRETTY.get(n, n) for n in k.keys.split(",")), k.help) for k in KEYS]
+    return rows + [("File", "ctrl+p", "command palette: every command by name")]
