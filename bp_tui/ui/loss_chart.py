@@ -45,17 +45,28 @@ class LossChart(PlotextPlot):
         finite = np.isfinite(history)
         x, y = downsample(np.where(finite, history, np.nan), max(20, 2 * self.size.width))
         keep = np.isfinite(y)
+        log = _wants_log(y[keep])
+        if log:  # a loss that grows (or shrinks) by orders of magnitude reads best as its log10
+            plt.ylabel(f"log10 {state.loss}")
+            keep &= y > 0
+            y = np.log10(np.where(keep, y, 1.0))
         if keep.any():
             plt.plot(x[keep].tolist(), y[keep].tolist(), label="loss per update", marker="braille")
         per_batch = state.batches_per_epoch
         epochs = np.asarray(state.epoch_loss)
-        ok = np.isfinite(epochs)
+        ok = np.isfinite(epochs) & ((epochs > 0) if log else True)
         if ok.any():
             ex = (np.arange(1, len(epochs) + 1) * per_batch)[ok]
-            plt.plot(ex.tolist(), epochs[ok].tolist(), label="epoch mean", marker="dot", color="orange")
+            ey = np.log10(epochs[ok]) if log else epochs[ok]
+            plt.plot(ex.tolist(), ey.tolist(), label="epoch mean", marker="dot", color="orange")
         bad = int((~finite).sum())
         title = f"loss after {len(history)} updates: {history[-1]:.4g}"
         if bad:
             title += f"  ({bad} not finite, not drawn)"
         plt.title(title)
         self.refresh()
+
+
+def _wants_log(y: np.ndarray) -> bool:
+    positive = y[y > 0]
+    return len(positive) > 1 and positive.max() / positive.min() > 1e4
