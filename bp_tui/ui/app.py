@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from pathlib import Path
 from typing import Iterable
 
 from rich.text import Text
@@ -22,15 +21,16 @@ from textual.widgets import Footer, Header, Static
 
 from ..engine import PhaseOrderError, Scenario
 from ..engine.breakpoints import BreakpointHit
-from ..engine.debugger import Debugger, Watch
-from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
+from ..engine.debugger import Debugger
+from ..engine.state import BACKWARD, FORWARD, UPDATE
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import NetworkDiagram
 from .files import FileActions
+from .look import LookActions
 from .keys import KEYS, bindings
 from .loss_chart import LossChart
-from .selection import Selection, change_layer, clamp, cycle, default_selection, move
+from .selection import Selection, clamp, default_selection
 from .watch_pane import WatchPane
 
 MIN_SIZE = (60, 20)
@@ -42,7 +42,7 @@ TIME_KEYS = {"z": "back", "left": "back", "y": "redo", "right": "redo"}
 ALWAYS = ("quit", "help", "open", "export", "breakpoints", "reset")  # act even when training is done
 
 
-class BpTuiApp(FileActions, App):
+class BpTuiApp(LookActions, FileActions, App):
     CSS_PATH = "app.tcss"
     TITLE = "bp-tui"
     BINDINGS = bindings()
@@ -292,87 +292,6 @@ class BpTuiApp(FileActions, App):
             self._run(until_update=update)
         else:
             self._do(lambda: self.debugger.goto_update(update), "go there")
-
-    # ------------------------------------------------------------- selection
-    def _select(self, selection: Selection) -> None:
-        self.selection = selection
-        self.publish()
-
-    def action_move_row(self, delta: int) -> None:
-        self._select(move(self.selection, self.scenario.layers, self.scenario.bias, d_row=delta))
-
-    def action_move_col(self, delta: int) -> None:
-        self._select(move(self.selection, self.scenario.layers, self.scenario.bias, d_col=delta))
-
-    def action_cycle(self, delta: int) -> None:
-        self._select(cycle(self.selection, self.scenario.layers, self.scenario.bias, delta))
-
-    def action_layer(self, delta: int) -> None:
-        self._select(change_layer(self.selection, self.scenario.layers, self.scenario.bias, delta))
-
-    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
-        self._select(message.selection)
-
-    def action_sample(self) -> None:
-        self.sample = (self.sample + 1) % len(self.state.current.sample_indices)
-        self.publish()
-
-    def action_expand(self) -> None:
-        self.expanded = not self.expanded
-        self.publish()
-
-    def action_precision(self) -> None:
-        self.precise = not self.precise
-        self.say("full float64 precision" if self.precise else "short numbers (p for full precision)")
-        self.publish()
-
-    # ---------------------------------------------------- checks and watches
-    def action_gradcheck(self) -> None:
-        from ..engine.gradcheck import check_weight
-
-        sel = self.selection
-        with self.lock:
-            check = check_weight(self.session, sel.layer, sel.i, sel.j)
-            self.gradcheck = (self.debugger.timeline.position, sel, check)
-        verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
-        self.say(f"gradient check of {check.name}: relative error {check.relative_error:.2g}, backprop {verdict}")
-        self.publish()
-
-    def action_gradcheck_all(self) -> None:
-        from ..engine.gradcheck import check_network
-
-        with self.lock:
-            result = check_network(self.session)
-            worst = result.worst
-            self.selection = Selection(worst.layer, worst.i, worst.j)
-            self.gradcheck = (self.debugger.timeline.position, self.selection, worst)
-        scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
-        kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
-        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {worst.relative_error:.2g}")
-        self.publish()
-
-    def _toggle_watch(self, watch: Watch) -> None:
-        with self.lock:
-            pinned = self.debugger.watches.toggle(watch, self.session)
-        self.say(f"{'watching' if pinned else 'stopped watching'} {watch.name}")
-        self.publish()
-
-    def action_watch_weight(self) -> None:
-        sel = self.selection
-        self._toggle_watch(Watch(sel.layer, sel.i, sel.j))
-
-    def action_watch_node(self) -> None:
-        self._toggle_watch(Watch(self.selection.layer, "node", self.selection.j))
-
-    def action_breakpoints(self) -> None:
-        from .breakpoints_screen import BreakpointsScreen
-
-        def applied(changed: bool | None) -> None:
-            if changed:
-                on = [label for kind, label, enabled in self.debugger.breakpoints.describe() if enabled]
-                self.say("breakpoints: " + "; ".join(on))
-
-        self.push_screen(BreakpointsScreen(self.debugger.breakpoints), applied)
 
     # ------------------------------------------------------ session actions
     def action_reset(self) -> None:

@@ -133,7 +133,7 @@ class NetworkDiagram(Widget, can_focus=False):
         return text
 
     def _draw(self, width: int):
-        st, sel = self.state, self.selection
+        st = self.state
         rows, cols = self._plan(width)
         height = self.get_content_height(None, None, width)
         canvas = [Text() for _ in range(height)]

@@ -1,0 +1,95 @@
+"""Looking closer without stepping: selecting weights, the breakdown's options,
+gradient checks, watches and breakpoints.  A mixin of the app, so app.py
+stays about stepping; every number still comes from the engine."""
+
+from __future__ import annotations
+
+from ..engine.debugger import Watch
+from .diagram import NetworkDiagram
+from .selection import Selection, change_layer, cycle, move
+
+
+class LookActions:
+    """Needs ``self.debugger``, ``self.scenario``, ``self.selection``, ``self.lock``,
+    ``publish`` and ``say``."""
+
+    def _select(self, selection: Selection) -> None:
+        self.selection = selection
+        self.publish()
+
+    def action_move_row(self, delta: int) -> None:
+        self._select(move(self.selection, self.scenario.layers, self.scenario.bias, d_row=delta))
+
+    def action_move_col(self, delta: int) -> None:
+        self._select(move(self.selection, self.scenario.layers, self.scenario.bias, d_col=delta))
+
+    def action_cycle(self, delta: int) -> None:
+        self._select(cycle(self.selection, self.scenario.layers, self.scenario.bias, delta))
+
+    def action_layer(self, delta: int) -> None:
+        self._select(change_layer(self.selection, self.scenario.layers, self.scenario.bias, delta))
+
+    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
+        self._select(message.selection)
+
+    def action_sample(self) -> None:
+        self.sample = (self.sample + 1) % len(self.state.current.sample_indices)
+        self.publish()
+
+    def action_expand(self) -> None:
+        self.expanded = not self.expanded
+        self.publish()
+
+    def action_precision(self) -> None:
+        self.precise = not self.precise
+        self.say("full float64 precision" if self.precise else "short numbers (p for full precision)")
+        self.publish()
+
+    # ---------------------------------------------------- checks and watches
+    def action_gradcheck(self) -> None:
+        from ..engine.gradcheck import check_weight
+
+        sel = self.selection
+        with self.lock:
+            check = check_weight(self.session, sel.layer, sel.i, sel.j)
+            self.gradcheck = (self.debugger.timeline.position, sel, check)
+        verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
+        self.say(f"gradient check of {check.name}: relative error {check.relative_error:.2g}, backprop {verdict}")
+        self.publish()
+
+    def action_gradcheck_all(self) -> None:
+        from ..engine.gradcheck import check_network
+
+        with self.lock:
+            result = check_network(self.session)
+            worst = result.worst
+            self.selection = Selection(worst.layer, worst.i, worst.j)
+            self.gradcheck = (self.debugger.timeline.position, self.selection, worst)
+        scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
+        kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
+        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {worst.relative_error:.2g}")
+        self.publish()
+
+    def _toggle_watch(self, watch: Watch) -> None:
+        with self.lock:
+            pinned = self.debugger.watches.toggle(watch, self.session)
+        self.say(f"{'watching' if pinned else 'stopped watching'} {watch.name}")
+        self.publish()
+
+    def action_watch_weight(self) -> None:
+        sel = self.selection
+        self._toggle_watch(Watch(sel.layer, sel.i, sel.j))
+
+    def action_watch_node(self) -> None:
+        self._toggle_watch(Watch(self.selection.layer, "node", self.selection.j))
+
+    def action_breakpoints(self) -> None:
+        from .breakpoints_screen import BreakpointsScreen
+
+        def applied(changed: bool | None) -> None:
+            if changed:
+                on = [label for kind, label, enabled in self.debugger.breakpoints.describe() if enabled]
+                self.say("breakpoints: " + "; ".join(on))
+
+        self.push_screen(BreakpointsScreen(self.debugger.breakpoints), applied)
+
