@@ -175,11 +175,13 @@ class Debugger:
 
     def run(self, until_update: int | None = None, finish_epoch: bool = False,
             stop: Callable[[], bool] = lambda: False,
-            lock: Callable[[], ContextManager] = contextlib.nullcontext) -> BreakpointHit | None:
+            lock: Callable[[], ContextManager] = contextlib.nullcontext,
+            tick: Callable[[], None] = lambda: None) -> BreakpointHit | None:
         """Whole updates until training ends, ``until_update`` or the epoch's end
         is reached, ``stop()`` says so, or a breakpoint fires (returned).
 
-        Each update runs under ``lock()``, so a UI thread can read between them.
+        Each update runs under ``lock()``, so a UI thread can read between them;
+        ``tick()`` is called after each, still under the lock.
         A NaN/inf hit leaves the session at the phase where it first appeared.
         """
         s = self.session
@@ -200,6 +202,7 @@ class Debugger:
                 self.timeline.finish_update()
                 hit = self._observe()
                 self.watches.record(s)
+                tick()
                 if hit:
                     return self._stop_at(hit)
             if stop():

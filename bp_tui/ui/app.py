@@ -9,6 +9,7 @@ weight).  No maths here and none in the panes.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from typing import Iterable
 
@@ -35,7 +36,7 @@ from .watch_pane import WatchPane
 
 MIN_SIZE = (60, 20)
 NARROW = 110  # below this width the counters lose their border and the chart narrows
-REDRAW_SECONDS = 0.1  # while a run goes on: redraw at most 10 times a second
+REDRAW_SECONDS = 0.25  # while a run goes on: redraw 4 times a second (drawing costs the run)
 SYNC_WORK = 5_000_000  # runs shorter than this (updates x parameters) don't need a worker
 STEPS = {"f": "forward", "b": "backward", "u": "update"}
 TIME_KEYS = {"z": "back", "left": "back", "y": "redo", "right": "redo"}
@@ -117,9 +118,15 @@ class BpTuiApp(LookActions, FileActions, App):
     def publish(self) -> None:
         """Hand the session's new state to every pane."""
         with self.lock:
-            state = self.session.state
-            watches = self.debugger.watches.view(state.updates_done)
-            position = self.debugger.timeline.position
+            snapshot = self._snapshot()
+        self._show(*snapshot)
+
+    def _snapshot(self) -> tuple:
+        """What the panes show, read under the lock (the worker's or ours)."""
+        state = self.session.state
+        return state, self.debugger.watches.view(state.updates_done), self.debugger.timeline.position
+
+    def _show(self, state, watches, position) -> None:
         self.state = state
         sel = self.selection
         self.query_one(NetworkDiagram).show(state, sel, self.sample)
@@ -132,7 +139,14 @@ class BpTuiApp(LookActions, FileActions, App):
         indices = state.current.sample_indices
         s = min(self.sample, len(indices) - 1)
         self.query_one("#diagram-box").border_subtitle = f"sample {s + 1} of {len(indices)} (#{indices[s]})"
-        self.refresh_bindings()
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        """Re-dim the footer's keys, only when what can act has changed (it rebuilds the footer)."""
+        enabled = tuple(self.check_action(key.action, ()) for key in KEYS)
+        if enabled != getattr(self, "_enabled", None):
+            self._enabled = enabled
+            self.refresh_bindings()
 
     def say(self, message: str, style: str = "italic") -> None:
         """The one-line hint above the footer."""
@@ -257,14 +271,29 @@ class BpTuiApp(LookActions, FileActions, App):
         self._continuing = True
         self._pause.clear()
         self.say("running… any key pauses")
-        self._redraw_timer = self.set_interval(REDRAW_SECONDS, self.publish)
-        self.refresh_bindings()
+        self._latest = None
+        self._redraw_timer = self.set_interval(REDRAW_SECONDS, self._redraw)
+        self._refresh_footer()
         self._train(until_update)
 
     @work(thread=True, exclusive=True, group="run")
     def _train(self, until_update: int | None) -> None:
-        hit = self.debugger.run(until_update=until_update, stop=self._pause.is_set, lock=lambda: self.lock)
+        hit = self.debugger.run(until_update=until_update, stop=self._pause.is_set, lock=lambda: self.lock,
+                                tick=self._take_snapshot)
         self.call_from_thread(self._run_stopped, hit)
+
+    def _take_snapshot(self) -> None:
+        """Called by the worker after each update, under its lock: a snapshot now and then,
+        so the redraw timer never waits for the lock."""
+        now = time.monotonic()
+        if now - getattr(self, "_snapshot_time", 0.0) >= REDRAW_SECONDS * 0.9:
+            self._snapshot_time = now
+            self._latest = self._snapshot()
+
+    def _redraw(self) -> None:
+        latest, self._latest = self._latest, None
+        if latest is not None:
+            self._show(*latest)
 
     def _run_stopped(self, hit: BreakpointHit | None) -> None:
         self._continuing = False

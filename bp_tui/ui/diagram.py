@@ -86,8 +86,14 @@ class NetworkDiagram(Widget, can_focus=False):
         self._hits: dict[tuple[int, int], Selection] = {}
 
     def show(self, state: SessionState, selection: Selection, sample: int) -> None:
+        """New numbers only repaint; a new shape (network, selection) lays the screen out again."""
         self.state, self.selection, self.sample = state, selection, sample
-        self.refresh(layout=True)
+        self._drawn = None
+        width = getattr(self, "_width", None)
+        shape = (state.layers, state.bias, selection,
+                 None if width is None else max(line.cell_len for line in self._drawing(width)[0]))
+        self.refresh(layout=shape != getattr(self, "_shape", None))
+        self._shape = shape
 
     # ------------------------------------------------------------- layout
     def _plan(self, width: int):
@@ -121,13 +127,19 @@ class NetworkDiagram(Widget, can_focus=False):
         if self.state is None:
             return 1
         self._width = container.width
-        lines, _ = self._draw(self._width)
+        lines, _ = self._drawing(self._width)
         return max(line.cell_len for line in lines)
+
+    def _drawing(self, width: int):
+        """The drawing for ``width``, made once per state (layout and render both ask)."""
+        if getattr(self, "_drawn", None) is None or self._drawn[0] != width:
+            self._drawn = (width, self._draw(width))
+        return self._drawn[1]
 
     def render(self):
         if self.state is None:
             return Text("")
-        lines, self._hits = self._draw(getattr(self, "_width", self.size.width))
+        lines, self._hits = self._drawing(getattr(self, "_width", self.size.width))
         text = Text("\n").join(lines)
         text.no_wrap = True
         return text

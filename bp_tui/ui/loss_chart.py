@@ -27,8 +27,20 @@ def downsample(y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
 
 class LossChart(PlotextPlot):
     def show(self, state: SessionState) -> None:
+        """Plot again only when there is something new to plot (a plot costs ~10 ms)."""
+        history = state.loss_history
+        key = (len(history), len(state.epoch_loss), float(history[-1]) if len(history) else None,
+               state.title, self.size)
+        if key == getattr(self, "_plotted", None):
+            return
+        self._plotted = key
         self._state = state
         self.replot()
+
+    def on_resize(self) -> None:
+        if getattr(self, "_state", None) is not None:
+            self._plotted = None
+            self.show(self._state)
 
     def replot(self) -> None:
         state = getattr(self, "_state", None)
@@ -52,13 +64,14 @@ class LossChart(PlotextPlot):
             y = np.log10(np.where(keep, y, 1.0))
         if keep.any():
             plt.plot(x[keep].tolist(), y[keep].tolist(), label="loss per update", marker="braille")
-        per_batch = state.batches_per_epoch
         epochs = np.asarray(state.epoch_loss)
         ok = np.isfinite(epochs) & ((epochs > 0) if log else True)
         if ok.any():
-            ex = (np.arange(1, len(epochs) + 1) * per_batch)[ok]
-            ey = np.log10(epochs[ok]) if log else epochs[ok]
-            plt.plot(ex.tolist(), ey.tolist(), label="epoch mean", marker="dot", color="orange")
+            ex, ey = downsample(np.where(ok, epochs, np.nan), max(20, self.size.width))
+            ex *= state.batches_per_epoch  # epoch k ends at update k x batches per epoch
+            keep_e = np.isfinite(ey)
+            ey = np.log10(ey[keep_e]) if log else ey[keep_e]
+            plt.plot(ex[keep_e].tolist(), ey.tolist(), label="epoch mean", marker="dot", color="orange")
         bad = int((~finite).sum())
         title = f"loss after {len(history)} updates: {history[-1]:.4g}"
         if bad:
