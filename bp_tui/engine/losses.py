@@ -46,6 +46,11 @@ class MeanSquaredError(Loss):
         return 2.0 * (P - T) / P.shape[1]
 
 
+def _clipped(P: np.ndarray) -> np.ndarray:
+    """p kept within [CLIP, 1 - CLIP] (as np.clip, at a third of its call cost)."""
+    return np.minimum(np.maximum(P, CLIP), 1.0 - CLIP)
+
+
 class BinaryCrossEntropy(Loss):
     """Mean over output nodes of -(t log p + (1 - t) log(1 - p))."""
 
@@ -53,11 +58,11 @@ class BinaryCrossEntropy(Loss):
     needs_output = "sigmoid"
 
     def value(self, P, T):
-        p = np.clip(P, CLIP, 1.0 - CLIP)
+        p = _clipped(P)
         return -(T * np.log(p) + (1.0 - T) * np.log(1.0 - p)).sum(axis=1) / P.shape[1]
 
     def slope(self, P, T):
-        p = np.clip(P, CLIP, 1.0 - CLIP)
+        p = _clipped(P)
         return (p - T) / (p * (1.0 - p)) / P.shape[1]
 
 
@@ -68,10 +73,11 @@ class CrossEntropy(Loss):
     needs_output = "softmax"
 
     def value(self, P, T):
-        # Terms with t = 0 are 0 even where p underflowed to 0 (no 0 * -inf).
+        # Targets are one-hot (validated), so -sum(t log p) is -log of the
+        # true class's p: the zero terms add exactly nothing.  A p that
+        # underflowed to 0 gives an infinite loss, honestly.
         with np.errstate(divide="ignore"):
-            terms = np.where(T > 0, T * np.log(P), 0.0)
-        return -np.sum(terms, axis=1)
+            return -np.log((P * T).sum(axis=1))
 
     def slope(self, P, T):
         # Loss slope and softmax slope taken together: w.r.t. the pre-activation.
