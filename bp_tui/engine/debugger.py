@@ -72,10 +72,10 @@ class Watches:
 
     @staticmethod
     def _value(watch: Watch, session: TrainingSession) -> float:
-        if watch.is_node:
-            pass_ = session.applied if session.applied is not None else None
-            A = None if pass_ is None else pass_.A[watch.layer]
-            return float(np.mean(A[:, watch.j])) if A is not None else np.nan
+        if watch.is_node:  # the batch mean of the node's value in the last update applied
+            if session.applied is None:
+                return np.nan
+            return float(np.mean(session.applied.A[watch.layer][:, watch.j]))
         if watch.i is None:
             return float(session.b[watch.layer][watch.j])
         return float(session.W[watch.layer][watch.i, watch.j])
