@@ -25,6 +25,8 @@ from .state import Phase
 
 DEFAULT_BUDGET = 188 * 1024**2  # bytes of weights the checkpoints may pin (the target is 200 MB in all)
 RECENT = 8  # update boundaries kept however the sparse ones are spread
+MIN_SPACING = 32  # sparse checkpoints at least this many updates apart: replaying 32 is quick,
+# and keeping every update early on would make each new weight array fresh memory (page faults)
 
 
 class Timeline:
@@ -86,7 +88,7 @@ class Timeline:
         self._recent.move_to_end(u)
         while len(self._recent) > RECENT:
             self._recent.popitem(last=False)
-        spacing = max(1, self._sparse_keys[-1] // self.max_sparse)
+        spacing = max(MIN_SPACING, self._sparse_keys[-1] // self.max_sparse)
         if u not in self._sparse and u - self._sparse_keys[bisect.bisect(self._sparse_keys, u) - 1] >= spacing:
             self._sparse[u] = checkpoint
             bisect.insort(self._sparse_keys, u)
