@@ -159,7 +159,7 @@ class Debugger:
     # ------------------------------------------------------------------ run
     def _observe(self) -> BreakpointHit | None:
         s = self.session
-        hit = self.breakpoints.observe(s.updates_done, s.applied.view(freeze=False), s.loss_history)
+        hit = self.breakpoints.observe(s.updates_done, s.applied, s.loss_history)  # a pass reads as a BatchView
         if hit is not None and hit.kind == "non_finite" and not hit.also and self._seen_non_finite(hit):
             hit = None  # already broken: stop where it started, not on every update after
         self.last_hit = hit or self.last_hit

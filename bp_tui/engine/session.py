@@ -59,20 +59,30 @@ class _Pass:
         self.sample_loss = self.batch_loss = None
         self.W_after = self.b_after = None
 
-    def view(self, freeze: bool = True) -> BatchView:
-        """A ``BatchView``; ``freeze=False`` skips marking arrays read-only, for
-        engine code that only reads (breakpoints, after every update)."""
-        one, many = (frozen, frozen_all) if freeze else ((lambda a: a), tuple)
+    def view(self) -> BatchView:
         return BatchView(
             epoch=self.epoch, batch=self.batch, sample_indices=tuple(self.indices.tolist()),
-            targets=one(self.T), weights=many(self.W), biases=many(self.b),
-            pre_activations=many(self.Z), node_values=many(self.A),
-            sample_loss=one(self.sample_loss), batch_loss=self.batch_loss,
-            loss_slopes=many(self.loss_slope), activation_slopes=many(self.activation_slope),
-            grad_weights=many(self.grad_W), grad_biases=many(self.grad_b),
-            weights_after=None if self.W_after is None else many(self.W_after),
-            biases_after=None if self.b_after is None else many(self.b_after),
+            targets=frozen(self.T), weights=frozen_all(self.W), biases=frozen_all(self.b),
+            pre_activations=frozen_all(self.Z), node_values=frozen_all(self.A),
+            sample_loss=frozen(self.sample_loss), batch_loss=self.batch_loss,
+            loss_slopes=frozen_all(self.loss_slope), activation_slopes=frozen_all(self.activation_slope),
+            grad_weights=frozen_all(self.grad_W), grad_biases=frozen_all(self.grad_b),
+            weights_after=None if self.W_after is None else frozen_all(self.W_after),
+            biases_after=None if self.b_after is None else frozen_all(self.b_after),
         )
+
+    # The BatchView names, read straight off the pass: for engine code that
+    # looks after every update (breakpoints), where building a view would cost
+    # more than the looking.
+    pre_activations = property(lambda self: self.Z)
+    node_values = property(lambda self: self.A)
+    loss_slopes = property(lambda self: self.loss_slope)
+    activation_slopes = property(lambda self: self.activation_slope)
+    grad_weights = property(lambda self: self.grad_W)
+    grad_biases = property(lambda self: self.grad_b)
+    weights_after = property(lambda self: self.W_after)
+    biases_after = property(lambda self: self.b_after)
+    sample_indices = property(lambda self: self.indices)
 
 
 def phase_cycle(depth: int) -> tuple[Phase, ...]:
