@@ -205,3 +205,11 @@ async def test_resizing_to_80x24_keeps_all_panes_and_50x15_asks_to_enlarge():
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert not app.screen.has_class("too-small") and not app.narrow
+
+
+async def test_q_quits():
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "q")
+        await pilot.pause()
+    assert app.return_code == 0
