@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
@@ -47,17 +47,18 @@ class BreakpointsScreen(ModalScreen[bool]):
         self.checker = checker
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="breakpoints", classes="dialog"):
+        with VerticalScroll(id="breakpoints", classes="dialog"):
             yield Static(Text("Breakpoints: continue, e and go-to stop when one fires", style="bold"))
             for kind, label, on in self.checker.describe():
                 with Horizontal(classes="breakpoint-row"):
-                    box = Checkbox(self.checker.KINDS.get(kind, label), value=on, id=f"on-{kind}",
-                                   disabled=kind == "non_finite")
-                    yield box
+                    yield Checkbox(self.checker.KINDS.get(kind, label), value=on, id=f"on-{kind}",
+                                   disabled=kind == "non_finite", compact=True)
                     if kind in SETTINGS:
-                        yield Input(_current(self.checker, kind), placeholder=SETTINGS[kind], id=f"set-{kind}")
+                        yield Input(_current(self.checker, kind), placeholder=SETTINGS[kind], id=f"set-{kind}",
+                                    compact=True)
             yield Static("", id="breakpoints-error")
-            yield Button("Apply", variant="primary", id="apply")
+            yield Button("Apply", variant="primary", id="apply", compact=True)
+            yield Static(Text("space toggles, tab moves, enter applies, escape cancels", style="dim"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self._apply()

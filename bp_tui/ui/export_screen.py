@@ -41,8 +41,8 @@ class ExportScreen(ModalScreen[str | None]):
         with Vertical(id="export", classes="dialog"):
             yield Static(Text(f"Export: {self.updates_done} updates so far", style="bold"))
             yield OptionList(*[Option(Text.assemble((f"{title:<22}", "bold"), (text, "dim")), id=key)
-                               for key, title, text, _ in CHOICES], id="choices")
-            yield Input(self._default("trace"), id="export-path")
+                               for key, title, text, _ in CHOICES], id="choices", compact=True)
+            yield Input(self._default("trace"), id="export-path", compact=True)
             yield Static(Text("pick with ↑↓, then tab to the path and press enter", style="dim"))
             yield Static("", id="export-error")
 

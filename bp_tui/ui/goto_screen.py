@@ -34,7 +34,7 @@ class GotoScreen(ModalScreen[tuple[str, int] | None]):
         with Vertical(id="goto", classes="dialog"):
             yield Static(Text("Go to", style="bold"))
             yield Static(Text(self.where, style="dim"))
-            yield Input(placeholder="update number (e.g. 120), or e3 / epoch 3", id="target")
+            yield Input(placeholder="update number (e.g. 120), or e3 / epoch 3", id="target", compact=True)
             yield Static("", id="goto-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
