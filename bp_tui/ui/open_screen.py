@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,10 +24,10 @@ class OpenScreen(ModalScreen[Scenario | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="open"):
-            yield Static(Text("Open a scenario", style="bold"))
-            yield OptionList(*self._options(), id="bundled")
-            yield Input(placeholder="or type a path to a .toml file and press enter", id="path")
+        with VerticalScroll(id="open", classes="dialog"):
+            yield Static(Text("Open a scenario: pick a bundled one, or tab to the path", style="bold"))
+            yield OptionList(*self._options(), id="bundled", compact=True)
+            yield Input(placeholder="or type a path to a .toml file and press enter", id="path", compact=True)
             yield Static("", id="open-error")
 
     def _options(self) -> list[Option]:
