@@ -47,7 +47,7 @@ class BreakpointsScreen(ModalScreen[bool]):
         self.checker = checker
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="breakpoints", classes="dialog"):
+        with VerticalScroll(id="breakpoints", classes="dialog", can_focus=False):
             yield Static(Text("Breakpoints: continue, e and go-to stop when one fires", style="bold"))
             for kind, label, on in self.checker.describe():
                 with Horizontal(classes="breakpoint-row"):

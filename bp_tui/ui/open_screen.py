@@ -24,7 +24,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="open", classes="dialog"):
+        with VerticalScroll(id="open", classes="dialog", can_focus=False):
             yield Static(Text("Open a scenario: pick a bundled one, or tab to the path", style="bold"))
             yield OptionList(*self._options(), id="bundled", compact=True)
             yield Input(placeholder="or type a path to a .toml file and press enter", id="path", compact=True)
