@@ -22,6 +22,7 @@ session computed, so it can follow every update of a long ``continue``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,6 +70,8 @@ class BreakpointHit:
     message: str
     update: int  # the update that fired it (1-based: updates done when it fired)
     phase: Phase | None = None  # non_finite only: the phase that first made a non-finite value
+    weight: tuple | None = None  # non_finite only: (layer, i, j) of the weight (i None: bias) at
+    # that place, or the first weight into the node there; None for the loss
     also: tuple[str, ...] = ()  # other kinds that fired on the same update, most important first
 
 
@@ -241,11 +244,25 @@ class BreakpointChecker:
             if not np.isfinite(array).all():
                 at = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
                 sample = applied.sample_indices[at[0]] if "{s}" in name else None
-                place = name.format(i=at[0] if at else 0, j=at[-1] if at else 0, s=sample)
+                i, j = (at[0] if at else 0), (at[-1] if at else 0)
+                place = name.format(i=i, j=j, s=sample)
                 step = "the update step" if phase.kind == UPDATE else f"the {phase.kind} pass"
                 return BreakpointHit("non_finite", f"NaN/inf: {place} is {float(array[at])}, "
-                                     f"in {step} of {where}", update, phase)
+                                     f"in {step} of {where}", update, phase, weight=_weight_at(name, i, j))
         return None
+
+
+def _weight_at(name: str, i: int, j: int) -> tuple | None:
+    """The weight a place names (a node's place: the first weight into it), for the UI to select."""
+    layer = re.search(r"(?:layer |W|b)(\d+)", name)
+    if layer is None:  # the loss
+        return None
+    l = int(layer.group(1))
+    if "weight W" in name:
+        return l, i, j
+    if "bias b" in name:
+        return l, None, j
+    return l, 0, j
 
 
 def _all_finite(a: BatchView) -> bool:

@@ -201,6 +201,8 @@ class BpTuiApp(LookActions, FileActions, App):
         self.publish()
 
     def _report(self, hit: BreakpointHit) -> None:
+        if hit.weight is not None:  # select where the NaN/inf started, so v checks that weight
+            self.selection = Selection(*hit.weight)
         self.say(f"⛔ breakpoint: {hit.message}", style="bold red")
         self.notify(hit.message, title="Breakpoint", severity="warning", timeout=6)
         self.publish()

@@ -92,3 +92,23 @@ def test_watches_follow_the_weights_and_survive_time_travel():
     assert series.tolist() == expected
     assert not debugger.watches.toggle(Watch(1, 0, 3), debugger.session)  # unpinned
     assert debugger.watches.view(12) == []
+
+
+def test_a_weight_that_overflows_is_named_for_the_ui_to_select():
+    from tests.engine.helpers import scenario
+
+    # loss 1, gradient 2, learning rate 1e308: the update itself overflows, the loss never did
+    overflowing = scenario([1, 1], ["identity"], [[1.0]], [[0.0]], weights=[[[1.0]]], bias=False,
+                           learning_rate=1e308, epochs=3)
+    hit = Debugger(overflowing).run()
+    assert hit.kind == "non_finite" and hit.update == 1 and hit.phase.kind == "update"
+    assert hit.weight == (1, 0, 0) and "weight W1[0→0]" in hit.message
+
+
+def test_places_map_to_the_weight_to_select():
+    from bp_tui.engine.breakpoints import _weight_at
+
+    assert _weight_at("gradient of weight W2[{i}→{j}]", 3, 1) == (2, 3, 1)
+    assert _weight_at("bias b1[{j}]", 0, 4) == (1, None, 4)
+    assert _weight_at("node value of layer 2 node {j}, sample #{s}", 5, 1) == (2, 0, 1)
+    assert _weight_at("loss of sample #{s}", 0, 0) is None
