@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .state import BatchView
 
 
@@ -100,7 +101,7 @@ def weight_breakdown(batch: BatchView, layer: int, i: int | None, j: int,
         node_value=node_value, loss_slope=loss_slope, activation_slope=activation_slope,
         product=product, mean=mean, gradient=gradient,
         learning_rate=learning_rate, weight=weight, new_weight=new_weight,
-        at_zero=np.asarray(at_zero), slopes_combined=activation == "softmax",
+        at_zero=np.asarray(at_zero), slopes_combined=ACTIVATIONS[activation].combined_with_loss,
     )
 
 

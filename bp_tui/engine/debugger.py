@@ -104,31 +104,26 @@ class Debugger:
             self.breakpoints.reset()
         self.watches.record(self.session)
 
-    def step(self) -> Phase:
-        phase = self.timeline.step()
+    def _phase(self, run: Callable[[], Phase]) -> Phase:
+        """One phase by the session's ``run`` (which refuses one out of turn)."""
+        phase = run()
+        self.timeline.note()
         if self.session.phases_done == 0:  # an update was applied: breakpoints see it
             self._observe()
         self._moved(observed=True)
         return phase
 
+    def step(self) -> Phase:
+        return self._phase(self.session.step)
+
     def forward(self) -> Phase:
-        self.session.forward()  # raises PhaseOrderError out of turn
-        self.timeline._note()
-        self._moved(observed=True)
-        return self.session.last_phase
+        return self._phase(self.session.forward)
 
     def backward(self) -> Phase:
-        self.session.backward()
-        self.timeline._note()
-        self._moved(observed=True)
-        return self.session.last_phase
+        return self._phase(self.session.backward)
 
     def update(self) -> Phase:
-        self.session.update()
-        self.timeline._note()
-        self._observe()
-        self._moved(observed=True)
-        return self.session.last_phase
+        return self._phase(self.session.update)
 
     def back(self) -> bool:
         moved = self.timeline.back()
@@ -173,21 +168,17 @@ class Debugger:
         history = self.session.loss_history
         return len(history) >= 2 and not np.isfinite(history[-2])
 
-    def run(self, until_update: int | None = None, finish_epoch: bool = False,
+    def run(self, until_update: int | None = None,
             stop: Callable[[], bool] = lambda: False,
             lock: Callable[[], ContextManager] = contextlib.nullcontext,
             tick: Callable[[], None] = lambda: None) -> BreakpointHit | None:
-        """Whole updates until training ends, ``until_update`` or the epoch's end
-        is reached, ``stop()`` says so, or a breakpoint fires (returned).
+        """Whole updates until training ends, ``until_update`` is reached, ``stop()`` says so, or a breakpoint fires (returned).
 
         Each update runs under ``lock()``, so a UI thread can read between them;
         ``tick()`` is called after each, still under the lock.
         A NaN/inf hit leaves the session at the phase where it first appeared.
         """
         s = self.session
-        if finish_epoch:
-            per_epoch = s.schedule.batches_per_epoch
-            until_update = (s.updates_done // per_epoch + 1) * per_epoch
         with lock():
             if s.phases_done:  # finish the update under way first
                 self.timeline.finish_update()

@@ -27,11 +27,6 @@ class ScenarioError(Exception):
         self.where = where
         self.what = what
 
-    @property
-    def location(self) -> str:
-        """``WHERE: WHAT``, the part the app shows under the file's name."""
-        return f"{self.where}: {self.what}"
-
 
 def _one_line(text: str) -> str:
     """Line breaks (from a quoted key, a CSV header...) shown escaped: one line per error."""

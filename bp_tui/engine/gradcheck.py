@@ -104,12 +104,6 @@ def batch_loss(activations, loss: str, W: list, b: list, X, T) -> float:
         return float(np.mean(_losses.LOSSES[loss].value(A[-1], np.asarray(T, dtype=float))))
 
 
-def gradients(activations, loss: str, W: list, b: list, X, T) -> tuple[list, list]:
-    """Every weight's and bias's gradient by backpropagation (``network.py``)."""
-    grad_W, grad_b, _ = _backprop(_net(activations, len(W) - 1), _losses.LOSSES[loss], W, b, X, T)
-    return grad_W, grad_b
-
-
 def _backprop(acts, loss_fn, W, b, X, T):
     """Forward and backward pass: gradients, and ``noise[l]``, the loss's
     rounding noise from the pre-activations of layers l..L (module doc)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import activations, losses
+from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, matrix_at, vector_at
 from .network import INITS, initial_weights
 from .scenario_data import check_targets, read_data
@@ -198,8 +199,6 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     inputs, targets, feature_names, target_names = read_data(data, layers, base_dir)
     check_targets(data, targets, loss)
     _check_size(network, layers, min(batch_size or inputs.shape[0], inputs.shape[0]))
-
-    from .breakpoints import read_breakpoints  # local: breakpoints import fields only
 
     return Scenario(
         title=title, description=description, layers=layers, activations=acts,

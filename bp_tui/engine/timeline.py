@@ -75,8 +75,9 @@ class Timeline:
         return total + self.session._loss_history.nbytes
 
     # ------------------------------------------------------------ forward
-    def _note(self) -> None:
-        """After a move: remember update boundaries, push the frontier."""
+    def note(self) -> None:
+        """After any move (also one made on the session directly): remember
+        update boundaries, push the frontier."""
         s = self.session
         if s.phases_done == 0:
             self._remember(s.checkpoint())
@@ -103,23 +104,17 @@ class Timeline:
 
     def step(self) -> Phase:
         phase = self.session.step()
-        self._note()
+        self.note()
         return phase
 
     def finish_update(self) -> None:
         self.session.finish_update()
-        self._note()
+        self.note()
 
     def run_updates(self, count: int) -> None:
         for _ in range(count):
             if self.session.finished:
                 break
-            self.finish_update()
-
-    def finish_epoch(self) -> None:
-        per_epoch = self.session.schedule.batches_per_epoch
-        target = (self.session.updates_done // per_epoch + 1) * per_epoch
-        while not self.session.finished and self.session.updates_done < target:
             self.finish_update()
 
     # ------------------------------------------------------------ back
@@ -153,7 +148,7 @@ class Timeline:
         start = self._nearest(update - 1 if update else 0)
         if not (here <= position and here >= start.updates_done * self.per_update):
             self.session.restore(start)
-            self._note()
+            self.note()
         # Replay in one go, noting only the last few boundaries (for the next steps back).
         fast = update - self.session.updates_done - RECENT
         if fast > 0:
@@ -161,7 +156,7 @@ class Timeline:
         while self.session.updates_done < update:
             self.finish_update()
         self.session.run_phases(phase - self.session.phases_done)
-        self._note()
+        self.note()
 
     def _nearest(self, update: int) -> Checkpoint:
         """The latest checkpoint at or before ``update``."""

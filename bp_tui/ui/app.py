@@ -40,7 +40,6 @@ REDRAW_SECONDS = 0.25  # while a run goes on: redraw 4 times a second (drawing c
 SYNC_WORK = 5_000_000  # runs shorter than this (updates x parameters) don't need a worker
 STEPS = {"f": "forward", "b": "backward", "u": "update"}
 TIME_KEYS = {"z": "back", "left": "back", "y": "redo", "right": "redo"}
-ALWAYS = ("quit", "help", "open", "export", "breakpoints", "reset")  # act even when training is done
 
 
 class BpTuiApp(LookActions, FileActions, App):
@@ -227,16 +226,22 @@ class BpTuiApp(LookActions, FileActions, App):
         self._run(until_update=(self.session.updates_done // per_epoch + 1) * per_epoch)
 
     def action_back(self) -> None:
-        if not self._continuing and not self.debugger.back():
-            self.say("at the start: nothing to undo")
-            return
-        self._do(lambda: None, "step back")
+        self._travel(self.debugger.back, "at the start: nothing to undo")
 
     def action_redo(self) -> None:
-        if not self._continuing and not self.debugger.redo():
-            self.say("nothing to redo: f, b, u or n step on")
+        self._travel(self.debugger.redo, "nothing to redo: f, b, u or n step on")
+
+    def _travel(self, move, nowhere: str) -> None:
+        """One phase back or forward again; ``nowhere`` when there is none."""
+        if self._continuing:
+            self._pause.set()
             return
-        self._do(lambda: None, "redo")
+        with self.lock:
+            moved = move()
+        if moved:
+            self._after_step()
+        else:
+            self.say(nowhere)
 
     def on_key(self, event: events.Key) -> None:
         """A key pressed out of turn (its action dimmed) still gets a hint; any key pauses a run."""
@@ -246,13 +251,9 @@ class BpTuiApp(LookActions, FileActions, App):
             return
         if len(self.screen_stack) > 1:
             return
-        if event.key in TIME_KEYS and not self.check_action(TIME_KEYS[event.key], ()):
-            getattr(self, f"action_{TIME_KEYS[event.key]}")()  # says why it can't
-            return
-        action = STEPS.get(event.key)
+        action = STEPS.get(event.key) or TIME_KEYS.get(event.key)
         if action and not self.check_action(action, ()):
-            self._do(getattr(self.debugger, action), {"forward": "run the forward pass",
-                                                        "backward": "run the backward pass"}.get(action, action))
+            getattr(self, f"action_{action}")()  # its binding is dimmed: the action says why it can't
 
     # ------------------------------------------------------------------ runs
     def action_continue(self) -> None:

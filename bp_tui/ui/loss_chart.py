@@ -29,8 +29,7 @@ class LossChart(PlotextPlot):
     def show(self, state: SessionState) -> None:
         """Plot again only when there is something new to plot (a plot costs ~10 ms)."""
         history = state.loss_history
-        key = (len(history), len(state.epoch_loss), float(history[-1]) if len(history) else None,
-               state.title, self.size)
+        key = (len(history), len(state.epoch_loss), float(history[-1]) if len(history) else None, state.title)
         if key == getattr(self, "_plotted", None):
             return
         self._plotted = key
