@@ -237,7 +237,10 @@ class LearnedPane(Widget, can_focus=False):
         lo, hi = float(everything.min()), float(everything.max())
         hi = hi if hi > lo else lo + 1.0
         dots = {}
-        to_y = (lambda v: round((hi - v) / (hi - lo) * (4 * rows - 1)))
+
+        def to_y(v: float) -> int:
+            return round((hi - v) / (hi - lo) * (4 * rows - 1))
+
         previous = None
         for n, v in enumerate(ys):
             if not np.isfinite(v):
