@@ -76,3 +76,11 @@ def confusion(outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
     counts = np.zeros((k, k), dtype=int)
     np.add.at(counts, (targets.argmax(axis=1), outputs.argmax(axis=1)), 1)
     return counts
+
+
+def next_features(pair: tuple[int, int], inputs: int) -> tuple[int, int]:
+    """The next pair of inputs to map (a < b, in reading order), wrapping to the first."""
+    pairs = [(a, b) for a in range(inputs) for b in range(a + 1, inputs)]
+    if not pairs:
+        return pair
+    return pairs[(pairs.index(pair) + 1) % len(pairs)] if pair in pairs else pairs[0]

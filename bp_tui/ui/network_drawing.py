@@ -84,10 +84,13 @@ def output_line(step, k: int, slope_known: bool, width: int) -> str:
     def num(v: float) -> str:
         return short(v, 4)
 
-    error = f"output {k}: error {num(step.prediction[k])} − {num(step.target[k])} = {num(step.error[k])}"
-    loss = f"loss {step.loss.with_numbers(num)} = {num(step.loss.result)}"
+    def term(v: float) -> str:  # a number inside a formula: negative ones in brackets
+        return f"({num(v)})" if v < 0 else num(v)
+
+    error = f"output {k}: error {num(step.prediction[k])} − {term(step.target[k])} = {num(step.error[k])}"
+    loss = f"loss {step.loss.with_numbers(term)} = {num(step.loss.result)}"
     worked = step.loss_slopes[k]
-    slopes = [f"∂L {worked.with_numbers(num)} = {num(worked.result)}", f"∂L {num(worked.result)}"]
+    slopes = [f"∂L {worked.with_numbers(term)} = {num(worked.result)}", f"∂L {num(worked.result)}"]
     for tail in (slopes if slope_known else [""]):
         for middle in (loss, f"loss {num(step.loss.result)}"):
             text = " · ".join(part for part in (error, middle, tail) if part)

@@ -133,3 +133,12 @@ async def test_iris_counts_right_and_wrong_species_like_an_independent_forward_p
         expected = [int(np.sum((actual == 2) & (predicted == c))) for c in range(3)]
         assert [int(v) for v in virginica.split()[1:4]] == expected
         assert any(row.startswith("output over sepal length (→) × sepal width (↑)") for row in text)
+
+
+def test_feature_pairs_cycle_through_every_pair_once():
+    pair, seen = (0, 1), []
+    for _ in range(6):
+        seen.append(pair)
+        pair = learned_data.next_features(pair, 4)
+    assert seen == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)] and pair == (0, 1)
+    assert learned_data.next_features((0, 1), 2) == (0, 1)
