@@ -115,7 +115,9 @@ class LearnedPane(Widget, can_focus=False):
         self._rebuild()
 
     def render_line(self, y: int) -> Strip:
-        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+        if y >= len(self._strips):
+            return Strip.blank(self.size.width, self.rich_style)
+        return self._strips[y].apply_style(self.rich_style)
 
     def _rebuild(self) -> None:
         width, height = self.size.width, self.size.height
@@ -182,9 +184,9 @@ class LearnedPane(Widget, can_focus=False):
     def _plane(self, grid: Grid, features: tuple[int, int], thumbnails: bool, top: int = 0) -> None:
         st = self.state
         hidden = [(l, k) for l in range(1, st.depth) for k in range(st.layers[l])] if thumbnails else []
-        rows = grid.height - top - 2
-        side = THUMB[0] + 2 if hidden and grid.width >= 2 * rows + THUMB[0] + 4 else 0
-        columns = min(grid.width - side, 2 * rows)
+        side = THUMB[0] + 2 if hidden and grid.width - THUMB[0] - 2 >= 16 else 0
+        columns = min(grid.width - side, 2 * (grid.height - top - 2))
+        rows = min(grid.height - top - 2, (columns + 1) // 2)  # square: a cell is two pixels tall
         if columns < 8 or rows < 3:
             grid.text(0, top, "enlarge the pane to see the map", "dim italic")
             return
@@ -196,7 +198,8 @@ class LearnedPane(Widget, can_focus=False):
         grid.heat(0, top + 1, self._colours(values, layer))
         names = self._names()
         what = "output" if self.node is None else f"layer {layer} node {node}"
-        grid.text(0, top, f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑)"[: grid.width], "bold")
+        others = ", the other inputs at their mean" if self.scenario.inputs.shape[1] > 2 else ""
+        grid.text(0, top, f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑){others}", "bold")
         (x0, x1), (y0, y1) = grid_plane.x_range, grid_plane.y_range
         for char, X, T in self._samples():
             px = np.round((X[:, features[0]] - x0) / (x1 - x0) * (columns - 1)).astype(int)
@@ -207,13 +210,13 @@ class LearnedPane(Widget, can_focus=False):
                   f"  ● train" + ("  ○ held out" if getattr(self.scenario, "test_inputs", None) is not None
                                   else ""), "dim")
         if side:
-            self._thumbnails(grid, grid_plane, hidden, columns + 2, top)
+            self._thumbnails(grid, grid_plane, hidden, columns + 2, top + 1, top + 1 + rows)
 
-    def _thumbnails(self, grid: Grid, grid_plane, hidden, x: int, top: int) -> None:
-        """Each hidden node's own map, small, in a column beside the big map."""
+    def _thumbnails(self, grid: Grid, grid_plane, hidden, x: int, top: int, bottom: int) -> None:
+        """Each hidden node's own map, small, in a column beside the big map (rows top..bottom-1)."""
         y = top
         for layer, node in hidden:
-            if y + THUMB[1] + 1 > grid.height:
+            if y + THUMB[1] + 1 > bottom:
                 grid.text(x, y, f"+{len(hidden) - hidden.index((layer, node))} more", "dim")
                 return
             full = grid_plane.layers[layer][..., node:node + 1]
@@ -276,11 +279,8 @@ class LearnedPane(Widget, can_focus=False):
             grid.text(0, 1, f"mean |error| {short(float(np.mean(np.abs(error))), 4)}   "
                             f"largest {short(float(np.max(np.abs(error))), 4)}")
             y = 3
-        names = self._names()
-        if grid.height - y >= 8:
-            a, b = self.features
-            grid.text(0, y, f"map of {names[a]} × {names[b]}, other inputs at their mean", "dim italic")
-            self._plane(grid, self.features, thumbnails=False, top=y + 1)
+        if grid.height - y >= 7:
+            self._plane(grid, self.features, thumbnails=False, top=y)
 
     def _confusion(self, grid: Grid) -> int:
         st, sc = self.state, self.scenario

@@ -20,11 +20,12 @@ from ..engine import Scenario
 from ..engine.state import SessionState
 from .diagram import NetworkDiagram
 from .learned_pane import LearnedPane
-from .network_drawing import FOOT, NetworkDrawing, fits
+from .network_drawing import NetworkDrawing, fits
 from .selection import Selection
 
 LEARNED_MIN = 18  # columns (border included) below which the learned pane is left out
 CHROME = 4  # a bordered box's border and padding, across
+SHARE = 0.45  # of the terminal's height the row may take beyond what the network needs
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,23 @@ class Room:
     learned: int  # the learned pane's width, border included (0: none)
 
 
-def room(terminal: tuple[int, int], reserved: int) -> Room:
-    """Split the top row: a third of the width for the learned pane (at least ``LEARNED_MIN``),
-    the rest for the network; ``reserved`` rows are kept for the panes above and below."""
+def arrange(terminal: tuple[int, int], reserved: int, drawable) -> tuple[Room, bool]:
+    """Split the top row, and say whether the drawing fits.
+
+    The learned pane gets a third of the width if the drawing still fits
+    beside it, else less (down to ``LEARNED_MIN``), else the drawing takes
+    the whole row; a network that fits nowhere goes to the matrix view,
+    beside a learned pane of a third.  ``drawable(width, height)`` tells
+    whether the drawing fits that many cells; ``reserved`` rows belong to
+    the panes above and below.
+    """
     width, height = terminal
+    rows = max(height - reserved - 2, 3)
+    for learned in (max(LEARNED_MIN, width // 3), max(LEARNED_MIN, width // 4), LEARNED_MIN, 0):
+        if drawable(width - learned - CHROME, rows):
+            return Room(width - learned - CHROME, rows, learned), True
     learned = max(LEARNED_MIN, width // 3)
-    return Room(width - learned - CHROME, max(height - reserved - 2, 3), learned)
+    return Room(width - learned - CHROME, rows, learned), False
 
 
 class PictureRow(Horizontal):
@@ -77,10 +89,11 @@ class PictureRow(Horizontal):
              digits_narrow: bool = False) -> None:
         """Show ``state``; ``reserved`` rows of the terminal belong to the other panes."""
         self._last = (state, scenario, selection, sample, reserved, node, features, digits_narrow)
-        space = room(self.app.size, reserved)
         names, classes = scenario.feature_names, scenario.target_names
+        space, draw = arrange(self.app.size, reserved,
+                              lambda w, h: fits(state.layers, state.bias, w, h, names, classes))
+        draw = draw and not self.matrix
         drawing, diagram = self.query_one(NetworkDrawing), self.query_one(NetworkDiagram)
-        draw = not self.matrix and fits(state.layers, state.bias, space.width, space.height, names, classes)
         drawing.display, diagram.display = draw, not draw
         learned_box = self.query_one("#learned-box", Widget)
         learned_box.display = space.learned >= LEARNED_MIN
@@ -91,7 +104,8 @@ class PictureRow(Horizontal):
         else:
             diagram.show(state, selection, sample)
             rows = min(diagram.get_content_height(None, None, space.width), space.height)
-        self.styles.height = rows + 2
+        # a big terminal gives the row up to 45% of its height (a bigger map), never less than the drawing
+        self.styles.height = max(rows + 2, min(space.height + 2, int(self.app.size.height * SHARE)))
         self.query_one(LearnedPane).show(state, scenario, node, features,
                                          output=selection.j if selection.layer == state.depth else 0)
 
