@@ -83,11 +83,14 @@ class Param:
         if first is None:
             param = cls(kind, int(layer))
         elif kind == WEIGHT and second is None:
-            raise ParamNameError(f"{_shown(name)}: a weight has two indices, from-node and to-node (e.g. W{layer}[0,0])")
+            raise ParamNameError(f"{_shown(name)}: a weight has two indices, "
+                                 f"from-node and to-node (e.g. W{layer}[0,0])")
         elif kind == BIAS and second is not None:
             raise ParamNameError(f"{_shown(name)}: a bias has one index, its node (e.g. b{layer}[0])")
+        elif kind == BIAS:
+            param = cls.bias(int(layer), int(first))
         else:
-            param = cls(kind, int(layer), None, int(first)) if kind == BIAS else cls(kind, int(layer), int(first), int(second))
+            param = cls.weight(int(layer), int(first), int(second))
         if layers is not None:
             param.check(layers, bias)
         return param

@@ -16,9 +16,9 @@ from textual.events import Click
 from textual.message import Message
 from textual.widget import Widget
 
+from ..engine.params import Param
 from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
 from .fmt import fit, short, weight_style
-from ..engine.params import Param
 from .selection import Selection
 
 NODE_W = 12  # a node column

@@ -3,10 +3,10 @@ wide layers, fitting numbers, moving the selection."""
 
 import numpy as np
 
+from bp_tui.engine.params import Param
 from bp_tui.ui.diagram import fit_columns, visible
 from bp_tui.ui.fmt import fit, short
 from bp_tui.ui.loss_chart import downsample
-from bp_tui.engine.params import Param
 from bp_tui.ui.selection import cycle, move
 from bp_tui.ui.watch_pane import sparkline
 
