@@ -245,5 +245,5 @@ def check_network(session, max_weights: int = 2000, seed: int = 0) -> NetworkChe
     pool = ~kink if (~kink).any() else np.ones(len(kink), bool)
     rank = np.where(pool, np.nan_to_num(error, nan=np.inf), -1.0)
     k = int(np.argmax(rank))
-    worst = check_weight(session, Param.at(int(layers[k]), None if rows[k] < 0 else int(rows[k]), int(cols[k])))
+    worst = check_weight(session, Param(int(layers[k]), None if rows[k] < 0 else int(rows[k]), int(cols[k])))
     return NetworkCheck(worst, len(error), int(starts[-1]), bool(len(chosen) < starts[-1]), int(kink.sum()))

@@ -35,17 +35,20 @@ class Param:
     """A weight ``W{layer}[i,j]``, a bias ``b{layer}[j]``, or a whole ``W{layer}`` / ``b{layer}``.
 
     ``layer`` (1..L) is the layer the parameter feeds; ``i`` the from-node in
-    layer-1 (weights only), ``j`` the to-node; both None for a whole
-    parameter.  Sorted in reading order: layer by layer, the weights row by
+    layer-1 (None for a bias), ``j`` the to-node; both None for a whole
+    parameter.  ``Param(2, 1, 0)`` is ``W2[1,0]``, ``Param(1, None, 0)`` is
+    ``b1[0]``.  Sorted in reading order: layer by layer, the weights row by
     row, then the biases; a whole parameter before its entries.
     """
 
-    kind: str  # WEIGHT or BIAS
     layer: int
     i: int | None = None
     j: int | None = None
+    kind: str = ""  # WEIGHT or BIAS; left out for an entry: a bias when ``i`` is None
 
     def __post_init__(self) -> None:
+        if not self.kind and self.j is not None:
+            object.__setattr__(self, "kind", BIAS if self.i is None else WEIGHT)
         entry_ok = (self.i is None) == (self.j is None) if self.kind == WEIGHT else self.i is None
         if self.kind not in (WEIGHT, BIAS) or self.layer < 1 or not entry_ok:
             raise ValueError(f"not a parameter address: {self!r}")
@@ -53,20 +56,16 @@ class Param:
     # ----------------------------------------------------------- making one
     @classmethod
     def weight(cls, layer: int, i: int, j: int) -> Param:
-        return cls(WEIGHT, layer, i, j)
+        return cls(layer, i, j, WEIGHT)
 
     @classmethod
     def bias(cls, layer: int, j: int) -> Param:
-        return cls(BIAS, layer, None, j)
-
-    @classmethod
-    def at(cls, layer: int, i: int | None, j: int) -> Param:
-        """The weight from node ``i`` into node ``j`` of ``layer``, or the bias of ``j`` when ``i`` is None."""
-        return cls(BIAS, layer, None, j) if i is None else cls(WEIGHT, layer, i, j)
+        return cls(layer, None, j, BIAS)
 
     @classmethod
     def whole(cls, kind: str, layer: int) -> Param:
-        return cls(kind, layer)
+        """``W{layer}`` or ``b{layer}``, the whole matrix or vector."""
+        return cls(layer, kind=kind)
 
     @classmethod
     def parse(cls, name: str, layers: Sequence[int] | None = None, bias: bool = True) -> Param:
@@ -81,7 +80,7 @@ class Param:
                              "(expected e.g. W2[1,0], b1[0], W1 or b1: matrix from 1, nodes from 0)")
         kind, layer, first, second = match.groups()
         if first is None:
-            param = cls(kind, int(layer))
+            param = cls.whole(kind, int(layer))
         elif kind == WEIGHT and second is None:
             raise ParamNameError(f"{_shown(name)}: a weight has two indices, "
                                  f"from-node and to-node (e.g. W{layer}[0,0])")
@@ -132,7 +131,7 @@ class Param:
     @property
     def parameter(self) -> Param:
         """The whole parameter this entry belongs to (``W2[1,0]`` -> ``W2``)."""
-        return Param(self.kind, self.layer)
+        return Param(self.layer, kind=self.kind)
 
     @property
     def index(self) -> tuple[int, ...]:
@@ -207,18 +206,18 @@ def all_params(layers: Sequence[int], bias: bool) -> Iterator[Param]:
     for l in range(1, len(layers)):
         for i in range(layers[l - 1]):
             for j in range(layers[l]):
-                yield Param(WEIGHT, l, i, j)
+                yield Param(l, i, j, WEIGHT)
         if bias:
             for j in range(layers[l]):
-                yield Param(BIAS, l, None, j)
+                yield Param(l, None, j, BIAS)
 
 
 def whole_params(layers: Sequence[int], bias: bool) -> Iterator[Param]:
     """Every whole parameter: ``W1``, ``b1``, ``W2``, ... (biases only with ``bias``)."""
     for l in range(1, len(layers)):
-        yield Param(WEIGHT, l)
+        yield Param(l, kind=WEIGHT)
         if bias:
-            yield Param(BIAS, l)
+            yield Param(l, kind=BIAS)
 
 
 def _shown(name: object) -> str:

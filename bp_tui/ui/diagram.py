@@ -16,7 +16,6 @@ from textual.events import Click
 from textual.message import Message
 from textual.widget import Widget
 
-from ..engine.params import Param
 from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
 from .fmt import fit, short, weight_style
 from .selection import Selection
@@ -206,7 +205,7 @@ class NetworkDiagram(Widget, can_focus=False):
             if slopes is not None:
                 self._put(canvas, y + 1, x, Text(f" ∂L {short(float(slopes[s, k]), 4):>8}",
                                                   style="magenta bold" if just_done else "magenta"))
-            target = Param.at(l, 0, k) if l else Param.at(1, k, 0)
+            target = Selection(l, 0, k) if l else Selection(1, k, 0)
             hits.update({(xx, yy): target for xx in range(x, x + width) for yy in (y, y + 1)})
         if st.bias and l < st.depth:
             self._put(canvas, HEADER + 2 * len(shown), x, "  1  (bias)", "dim")
@@ -243,7 +242,7 @@ class NetworkDiagram(Widget, can_focus=False):
                     style = "bold reverse yellow"
                 line.append(fit(w, CELL_W - 1).rjust(CELL_W - 1), style=style)
                 line.append(" ")
-                target = Param.at(l, i, j)
+                target = Selection(l, i, j)
                 hits.update({(xx, y): target for xx in range(lefts[c], lefts[c] + CELL_W)})
             self._put(canvas, y, x, line)
         return width

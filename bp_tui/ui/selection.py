@@ -15,7 +15,7 @@ Selection = Param
 
 def default_selection(layers: tuple[int, ...]) -> Selection:
     """The first weight into the output layer (the seed's W2[0, 0])."""
-    return Param.at(len(layers) - 1, 0, 0)
+    return Param(len(layers) - 1, 0, 0)
 
 
 def _rows(layers, layer: int, bias: bool) -> list[int | None]:
@@ -27,7 +27,7 @@ def move(sel: Selection, layers, bias: bool, d_row: int = 0, d_col: int = 0) -> 
     rows = _rows(layers, sel.layer, bias)
     row = min(max(rows.index(sel.i) + d_row, 0), len(rows) - 1)
     col = min(max(sel.j + d_col, 0), layers[sel.layer] - 1)
-    return Param.at(sel.layer, rows[row], col)
+    return Param(sel.layer, rows[row], col)
 
 
 def change_layer(sel: Selection, layers, bias: bool, delta: int) -> Selection:
@@ -37,7 +37,7 @@ def change_layer(sel: Selection, layers, bias: bool, delta: int) -> Selection:
         return sel
     rows = _rows(layers, layer, bias)
     i = sel.i if sel.i is None and bias else min(sel.i or 0, layers[layer - 1] - 1)
-    return Param.at(layer, i if i in rows else rows[0], min(sel.j, layers[layer] - 1))
+    return Param(layer, i if i in rows else rows[0], min(sel.j, layers[layer] - 1))
 
 
 def cycle(sel: Selection, layers, bias: bool, step: int = 1) -> Selection:
@@ -57,7 +57,7 @@ def cycle(sel: Selection, layers, bias: bool, step: int = 1) -> Selection:
             rows = _rows(layers, layer, bias)
             row = len(rows) - 1
         col = layers[layer] - 1
-    return Param.at(layer, rows[row], col)
+    return Param(layer, rows[row], col)
 
 
 def clamp(sel: Selection, layers, bias: bool) -> Selection:
@@ -65,4 +65,4 @@ def clamp(sel: Selection, layers, bias: bool) -> Selection:
     layer = min(max(sel.layer, 1), len(layers) - 1)
     rows = _rows(layers, layer, bias)
     i = sel.i if sel.i in rows else rows[0]
-    return Param.at(layer, i, min(sel.j, layers[layer] - 1))
+    return Param(layer, i, min(sel.j, layers[layer] - 1))

@@ -29,12 +29,12 @@ def every_parameter(session):
         rows = list(range(session.W[l].shape[0])) + ([None] if session.b[l] is not None else [])
         for i in rows:
             for j in range(session.W[l].shape[1]):
-                yield Param.at(l, i, j)
+                yield Param(l, i, j)
 
 
 def test_seed_output_weight_gives_6_both_ways():
     session = TrainingSession(load_scenario("seed"))
-    check = check_weight(session, Param.at(2, 0, 0))
+    check = check_weight(session, Param(2, 0, 0))
     assert check.backprop == 6.0  # 2 x error 3 x hidden value 1
     assert check.finite_difference == pytest.approx(6.0, abs=1e-9)
     assert check.relative_error < 1e-12 and not check.kink
@@ -125,8 +125,8 @@ def test_kinks_are_flagged_and_left_out():
     # Hidden pre-activation 1 x 1e-4 sits within the step (1e-3) of ReLU's kink.
     session = TrainingSession(scenario([1, 1, 1], ["relu", "identity"], [[1.0]], [[3.0]],
                                        weights=[[[1e-4]], [[2.0]]], bias=False))
-    assert check_weight(session, Param.at(1, 0, 0)).kink
-    assert not check_weight(session, Param.at(2, 0, 0)).kink
+    assert check_weight(session, Param(1, 0, 0)).kink
+    assert not check_weight(session, Param(2, 0, 0)).kink
     result = check_network(session)
     assert (result.kinks, result.checked) == (1, 2)
     assert (result.worst.param.layer, result.worst.kink) == (2, False)
@@ -134,8 +134,8 @@ def test_kinks_are_flagged_and_left_out():
     # here, its pre-activation 1 x 1 + (-1 + 1e-6) = 1e-6, moved 1e-3 by a nudge.
     session = TrainingSession(scenario([1, 1, 1, 1], ["identity", "relu", "identity"], [[1.0]], [[3.0]],
                                        weights=[[[1.0]], [[1.0]], [[1.0]]], biases=[[0.0], [-1.0 + 1e-6], [0.0]]))
-    assert check_weight(session, Param.at(1, 0, 0)).kink and check_weight(session, Param.at(2, None, 0)).kink
-    assert not check_weight(session, Param.at(3, 0, 0)).kink
+    assert check_weight(session, Param(1, 0, 0)).kink and check_weight(session, Param(2, None, 0)).kink
+    assert not check_weight(session, Param(3, 0, 0)).kink
     assert check_network(session).kinks == 4  # W1, b1, W2, b2
 
 
@@ -145,7 +145,7 @@ def test_non_finite_gives_nan_without_warnings():
     assert np.isnan(session.W[1]).all()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        check = check_weight(session, Param.at(1, 0, 0))
+        check = check_weight(session, Param(1, 0, 0))
         result = check_network(session)
     assert np.isnan(check.relative_error) and np.isnan(result.worst.relative_error)
 
@@ -158,7 +158,7 @@ def test_a_check_leaves_the_session_bit_identical():
     session.backward()  # mid-update: layer 2's gradients done, layer 1's not
     before, W, b = snapshot(session), session.W, session.b
     arrays = [w.copy() for w in W[1:]] + [x.copy() for x in b[1:]]
-    first = check_weight(session, Param.at(1, 2, 3))
+    first = check_weight(session, Param(1, 2, 3))
     check_network(session)
     assert_same_snapshot(before, snapshot(session))
     assert session.W is W and session.b is b
@@ -166,7 +166,7 @@ def test_a_check_leaves_the_session_bit_identical():
     # Independent of the phase: the same check at the batch's end, and the
     # backprop number is the session's own gradient once it gets there.
     session.backward()
-    assert check_weight(session, Param.at(1, 2, 3)) == first
+    assert check_weight(session, Param(1, 2, 3)) == first
     assert first.backprop == session.current.grad_W[1][2, 3]
 
 

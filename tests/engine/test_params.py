@@ -81,7 +81,8 @@ def test_entries_know_their_place():
     assert Param.weight(1, 1, 0).index == (1, 0) and Param.bias(1, 1).index == (1,)
     assert Param.weight(2, 1, 0).parameter == Param.whole("W", 2)
     assert Param.weight(2, 1, 0).feeds == Node(2, 0)
-    assert Param.at(2, None, 0) == Param.bias(2, 0) and Param.at(2, 1, 0) == Param.weight(2, 1, 0)
+    assert Param(2, None, 0) == Param.bias(2, 0) and Param(2, 1, 0) == Param.weight(2, 1, 0)
+    assert Param(2, None, 0).name == "b2[0]" and Param(2, 1, 0).name == "W2[1,0]"
     assert Param.weight(2, 1, 0).describe() == "W2[1,0]: layer 1 node 1 → layer 2 node 0"
     assert Param.bias(1, 0).describe() == "b1[0]: bias of layer 1 node 0"
 
@@ -95,6 +96,6 @@ def test_nodes():
 
 
 def test_an_address_that_makes_no_sense_cannot_be_built():
-    for args in (("W", 1, 0, None), ("b", 1, 0, 0), ("x", 1, None, 0), ("W", 0, 0, 0)):
+    for args in ((1, 0, None, "W"), (1, 0, 0, "b"), (1, None, 0, "x"), (0, 0, 0, "W"), (1, None, None)):
         with pytest.raises(ValueError):
             Param(*args)

@@ -3,11 +3,10 @@ wide layers, fitting numbers, moving the selection."""
 
 import numpy as np
 
-from bp_tui.engine.params import Param
 from bp_tui.ui.diagram import fit_columns, visible
 from bp_tui.ui.fmt import fit, short
 from bp_tui.ui.loss_chart import downsample
-from bp_tui.ui.selection import cycle, move
+from bp_tui.ui.selection import Selection, cycle, move
 from bp_tui.ui.watch_pane import sparkline
 
 
@@ -48,9 +47,9 @@ def test_numbers_fit_their_cells():
 
 def test_selection_moves_and_wraps_across_layers():
     layers = (2, 2, 1)
-    start = Param.at(2, 0, 0)
-    assert move(start, layers, False, d_row=1) == Param.at(2, 1, 0)
-    assert move(start, layers, False, d_row=5) == Param.at(2, 1, 0)  # clamped
-    assert move(start, layers, True, d_row=2) == Param.at(2, None, 0)  # the bias row
-    assert cycle(Param.at(2, 1, 0), layers, False) == Param.at(1, 0, 0)  # wraps to layer 1
-    assert cycle(Param.at(1, 0, 0), layers, False, -1) == Param.at(2, 1, 0)
+    start = Selection(2, 0, 0)
+    assert move(start, layers, False, d_row=1) == Selection(2, 1, 0)
+    assert move(start, layers, False, d_row=5) == Selection(2, 1, 0)  # clamped
+    assert move(start, layers, True, d_row=2) == Selection(2, None, 0)  # the bias row
+    assert cycle(Selection(2, 1, 0), layers, False) == Selection(1, 0, 0)  # wraps to layer 1
+    assert cycle(Selection(1, 0, 0), layers, False, -1) == Selection(2, 1, 0)
