@@ -9,12 +9,14 @@ per class.  Errors name the file's line (counting the header as line 1).
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
 import numpy as np
 
-from .fields import ScenarioError
+from .fields import MAX_PART, ScenarioError, printable
+from .files import FileProblem, open_regular
 
 #: Refuse CSV files larger than this (everything is held in memory).
 MAX_CSV_BYTES = 256 * 1024**2
@@ -39,21 +41,16 @@ def _rows(scenario_path: str, where: str, csv_path: Path) -> list[tuple[int, lis
         return ScenarioError(scenario_path, where, what)
 
     try:
-        if csv_path.is_dir():
-            raise IsADirectoryError
-        if csv_path.stat().st_size > MAX_CSV_BYTES:
-            raise fail(f"{csv_path} is too large (over {MAX_CSV_BYTES // 1024**2} MiB)")
-        with open(csv_path, newline="", encoding="utf-8-sig") as handle:
+        with open_regular(csv_path, MAX_CSV_BYTES) as raw:
+            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             reader = csv.reader(handle)
             rows = [(reader.line_num, row) for row in reader]
-    except FileNotFoundError:
-        raise fail(f"no such file: {csv_path}") from None
-    except IsADirectoryError:
-        raise fail(f"is a folder, not a file: {csv_path}") from None
+    except FileProblem as problem:
+        raise fail(f"{printable(csv_path, MAX_PART)}: {problem}") from None
     except UnicodeDecodeError:
-        raise fail(f"{csv_path} is not UTF-8 text") from None
+        raise fail(f"{printable(csv_path, MAX_PART)} is not UTF-8 text") from None
     except (OSError, csv.Error) as exc:
-        raise fail(f"cannot read {csv_path}: {exc}") from None
+        raise fail(f"cannot read {printable(csv_path, MAX_PART)}: {exc}") from None
     rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise fail(f"{csv_path.name} is empty (expected a header row, then samples)")

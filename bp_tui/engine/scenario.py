@@ -16,6 +16,7 @@ import numpy as np
 from . import activations, losses
 from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, matrix_at, vector_at
+from .files import FileProblem, check_path, read_regular
 from .network import INITS, initial_weights
 from .scenario_data import check_targets, read_data
 
@@ -131,19 +132,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def _read_text(shown: str, path: Path) -> str:
-    if path.is_dir():
-        raise ScenarioError(shown, "file", "is a folder, not a scenario file")
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError(shown, "file", "no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(shown, "file", "is a folder, not a scenario file") from None
-    except OSError as exc:
-        raise ScenarioError(shown, "file", f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(shown, "file", f"too large for a scenario file (over {MAX_FILE_BYTES // 1024**2} MiB)")
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except FileProblem as problem:
+        what = str(problem)
+        raise ScenarioError(shown, "file", "is a folder, not a scenario file" if what.startswith("is a folder") else what) from None
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark is tolerated
     except UnicodeDecodeError as exc:
