@@ -83,7 +83,8 @@ def size(text: str) -> tuple[int, int]:
     try:
         w, h = whole_number(width, 6), whole_number(height, 6)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 120x40, got {printable(text, quote=True)}") from None
+        shown = printable(text, quote=True)
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 120x40, got {shown}") from None
     (w0, h0), (w1, h1) = MIN_SIZE, MAX_SIZE
     if not (w0 <= w <= w1 and h0 <= h <= h1):
         raise argparse.ArgumentTypeError(f"{w}x{h} is out of range: width {w0} to {w1}, height {h0} to {h1}")

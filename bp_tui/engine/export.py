@@ -18,7 +18,8 @@ import lzma
 import os
 import zipfile
 import zlib
-from typing import Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import TextIO
 
 import numpy as np
 import numpy.lib.format as npy_format

@@ -51,7 +51,7 @@ def why(exc: OSError, missing: str = "no such file") -> str:
     """An OSError in a few words (``no such file``, ``permission denied``...)."""
     if exc.errno == errno.ENOENT:
         return missing
-    return _WHY.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__)
+    return _WHY.get(exc.errno or 0) or (exc.strerror or str(exc) or type(exc).__name__)
 
 
 def check_path(path) -> str:
@@ -150,7 +150,9 @@ def check_target(path) -> tuple[str, str]:
         what = kind(info.st_mode)
         if stat.S_ISLNK(info.st_mode):
             raise FileProblem("is a symbolic link (not followed: give the path it points to)")
-        raise FileProblem("is a folder" if stat.S_ISDIR(info.st_mode) else f"is {what}: only regular files are replaced")
+        if stat.S_ISDIR(info.st_mode):
+            raise FileProblem("is a folder")
+        raise FileProblem(f"is {what}: only regular files are replaced")
     if not os.path.isdir(folder):
         raise FileProblem("part of the path is not a folder" if os.path.exists(folder) else "no such folder")
     return target, folder

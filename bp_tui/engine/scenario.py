@@ -16,7 +16,7 @@ import numpy as np
 from . import activations, losses
 from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, matrix_at, vector_at
-from .files import FileProblem, check_path, read_regular
+from .files import FileProblem, read_regular
 from .network import INITS, initial_weights
 from .scenario_data import check_targets, read_data
 
@@ -135,8 +135,8 @@ def _read_text(shown: str, path: Path) -> str:
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except FileProblem as problem:
-        what = str(problem)
-        raise ScenarioError(shown, "file", "is a folder, not a scenario file" if what.startswith("is a folder") else what) from None
+        what = "is a folder, not a scenario file" if str(problem) == "is a folder" else str(problem)
+        raise ScenarioError(shown, "file", what) from None
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark is tolerated
     except UnicodeDecodeError as exc:
@@ -221,7 +221,8 @@ def _activations(network: Table, count: int) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise network.fail(where, f"expected an array of {count} activation names")
     if len(value) != count:
-        raise network.fail(where, f"expected {counted(count, 'activation')} (one per layer after the input), got {len(value)}")
+        raise network.fail(where, f"expected {counted(count, 'activation')} (one per layer after the input), "
+                                  f"got {len(value)}")
     names = tuple(activations.ACTIVATIONS)
     for k, name in enumerate(value):
         if not isinstance(name, str) or name not in names:
@@ -238,7 +239,8 @@ def _weights(network: Table, layers) -> tuple[np.ndarray, ...] | None:
     where = network.where("weights")
     if not isinstance(value, list) or len(value) != len(layers) - 1:
         n = len(layers) - 1
-        raise network.fail(where, f"expected {'1 matrix' if n == 1 else f'{n} matrices'} (one per layer after the input)")
+        matrices = "1 matrix" if n == 1 else f"{n} matrices"
+        raise network.fail(where, f"expected {matrices} (one per layer after the input)")
     return tuple(
         matrix_at(network.path, f"{where}[{l}]", m, (layers[l], layers[l + 1]),
                   f"{counted(layers[l], 'row')} (nodes of layer {l}) of "
