@@ -27,10 +27,10 @@ def heldout_count(samples: int, fraction: float) -> int:
 
 
 def read_heldout(data: Table, layers, inputs: np.ndarray, targets: np.ndarray,
-                 classes: dict | None, base_dir: Path):
+                 csv_columns: tuple | None, base_dir: Path):
     """``(inputs, targets, test_inputs, test_targets)``; the test ones None when nothing is held out.
 
-    ``classes`` is the csv's ``(feature columns, {target column: its classes,
+    ``csv_columns`` is the csv's ``(feature columns, {target column: its classes,
     None for a numeric column})``, or None when the samples are not a csv's.
     """
     given = [key for key in HELDOUT_KEYS if key in data.data]
@@ -45,7 +45,7 @@ def read_heldout(data: Table, layers, inputs: np.ndarray, targets: np.ndarray,
         return _split(data, inputs, targets)
     if ways[0] == "test_inputs":
         return (inputs, targets) + _inline(data, layers)
-    return (inputs, targets) + _test_csv(data, classes, base_dir)
+    return (inputs, targets) + _test_csv(data, csv_columns, base_dir)
 
 
 def _split(data: Table, inputs: np.ndarray, targets: np.ndarray):
@@ -76,15 +76,15 @@ def _inline(data: Table, layers):
     return test_inputs, test_targets
 
 
-def _test_csv(data: Table, classes: dict | None, base_dir: Path):
+def _test_csv(data: Table, csv_columns: tuple | None, base_dir: Path):
     """The held-out file: the csv's header, its target columns and its classes."""
     where = data.where("test_csv")
-    if classes is None:
+    if csv_columns is None:
         raise data.fail(where, "only used with csv (for inline samples give test_inputs and test_targets)")
     name = data.string("test_csv")
     if not name.strip():
         raise data.fail(where, "must name a CSV file")
-    features, classes = classes
+    features, classes = csv_columns
     test_inputs, test_targets, test_features, _ = read_csv(
         data.path, where, base_dir / name, list(classes), None, classes)
     if test_features != features:

@@ -101,10 +101,9 @@ class Scorer:
         """The held-out scores for the weights after ``done`` updates (nothing without held-out samples)."""
         if not self.heldout:
             return
-        if done >= len(self._test_loss):
-            more = max(done + 1, 2 * len(self._test_loss))
-            self._test_loss = np.concatenate([self._test_loss, np.full(more - len(self._test_loss), np.nan)])
-            self._test_accuracy = np.concatenate([self._test_accuracy, np.full(more - len(self._test_accuracy), np.nan)])
+        if done >= len(self._test_loss):  # room for as many again
+            size = max(done + 1, 2 * len(self._test_loss))
+            self._test_loss, self._test_accuracy = (_grown(a, size) for a in (self._test_loss, self._test_accuracy))
         P = forward(self.activations, W, b, self.test_inputs)[-1]
         self._test_loss[done] = mean_loss(self.loss, P, self.test_targets)
         score = accuracy(self.loss, P, self.test_targets)
@@ -126,8 +125,8 @@ class Scorer:
         last = self._accuracy_at
         if last is None or len(last[0]) != len(key) or any(x is not y for x, y in zip(last[0], key)):
             P = forward(self.activations, W, b, self.inputs)[-1]
-            self._accuracy_at = (key, accuracy(self.loss, P, self.targets))
-        return self._accuracy_at[1]
+            last = self._accuracy_at = (key, accuracy(self.loss, P, self.targets))
+        return last[1]
 
     def trace_keys(self, done: int, W, b) -> dict:
         """The trace's section-6 keys for the weights after ``done`` updates (recorded)."""
@@ -138,3 +137,8 @@ class Scorer:
             keys["accuracy"] = self.accuracy(W, b)
             keys["test_accuracy"] = float(self._test_accuracy[done])
         return keys
+
+
+def _grown(array: np.ndarray, size: int) -> np.ndarray:
+    """``array`` followed by NaNs up to ``size`` (not computed yet)."""
+    return np.concatenate([array, np.full(size - len(array), np.nan)])

@@ -47,7 +47,7 @@ def read_data(data: Table, layers, loss: str, seed: int, base_dir: Path) -> Data
     ``seed`` (the network's) draws a generated data set.
     """
     data.only_keys(DATA_KEYS)
-    classes = None
+    classes: tuple | None = None
     if "generate" in data.data:
         inputs, targets, features, nodes = read_generated(data, layers, seed)
     elif "csv" in data.data:
@@ -72,7 +72,8 @@ def read_data(data: Table, layers, loss: str, seed: int, base_dir: Path) -> Data
 def _inline_data(data: Table, layers):
     for key in ("target_columns",) + GENERATE_KEYS[1:]:
         if key in data.data:
-            raise data.fail(data.where(key), "only used with csv" if key == "target_columns" else "only used with generate")
+            used = "csv" if key == "target_columns" else "generate"
+            raise data.fail(data.where(key), f"only used with {used}")
     if "inputs" not in data.data and "targets" not in data.data:
         raise data.fail(data.where("inputs"), "missing (required): give inputs and targets, csv, or generate")
     inputs = samples_at(data, "inputs", layers[0], "input")

@@ -88,7 +88,7 @@ def test_heldout_samples_never_take_part_in_training():
 # --- the numbers, independently ------------------------------------------------
 
 
-def torch_outputs(record: dict, acts, X) -> "torch.Tensor":
+def torch_outputs(record: dict, acts, X) -> torch.Tensor:
     A = torch.as_tensor(X, dtype=torch.float64)
     for W, b, act in zip(record["weights"], record["biases"], acts):
         A = A @ torch.tensor(W, dtype=torch.float64)
@@ -221,7 +221,8 @@ def test_state_carries_the_heldout_history_and_accuracy():
 
 
 def test_state_without_heldout_samples_has_accuracy_for_classes_only():
-    bce = TrainingSession(scenario({"inputs": [[0, 0], [1, 1]], "targets": [0, 1]}, acts=("tanh", "sigmoid"), loss="bce"))
+    data = {"inputs": [[0, 0], [1, 1]], "targets": [0, 1]}
+    bce = TrainingSession(scenario(data, acts=("tanh", "sigmoid"), loss="bce"))
     assert bce.state.test_loss_history is None and bce.state.test_loss is None
     assert bce.state.accuracy in (0.0, 0.5, 1.0)
     mse = TrainingSession(scenario({"inputs": [[0, 0], [1, 1]], "targets": [0, 1]}))
