@@ -57,6 +57,10 @@ def pixel_style(top: tuple, bottom: tuple) -> Style:
     return Style(color=Color.from_rgb(*top), bgcolor=Color.from_rgb(*bottom))
 
 
+def percent(share: float | None) -> str:
+    return "·" if share is None else f"{short(100.0 * share, 3)}%"
+
+
 class Grid:
     """Cells of (character, Style), written as heat pixels, points or text."""
 
@@ -285,12 +289,13 @@ class LearnedPane(Widget, can_focus=False):
     def _confusion(self, grid: Grid) -> int:
         st, sc = self.state, self.scenario
         classes = [display_name(n) for n in sc.target_names] or [str(c) for c in range(sc.targets.shape[1])]
-        counts = data.confusion(data.predictions(st, sc.inputs), sc.targets)
-        line = f"accuracy {short(100.0 * np.trace(counts) / counts.sum(), 3)}% of {counts.sum()} training samples"
+        outputs = data.predictions(st, sc.inputs)
+        counts = data.confusion(st.loss, outputs, sc.targets)
+        line = f"accuracy {percent(data.accuracy(st.loss, outputs, sc.targets))} of {len(outputs)} training samples"
         test = getattr(sc, "test_inputs", None)
         if test is not None and len(test):
-            held = data.confusion(data.predictions(st, test), sc.test_targets)
-            line += f", {short(100.0 * np.trace(held) / held.sum(), 3)}% of {held.sum()} held out"
+            held = data.accuracy(st.loss, data.predictions(st, test), sc.test_targets)
+            line += f", {percent(held)} of {len(test)} held out"
         grid.text(0, 0, line[: grid.width], "bold")
         width = min(max(len(c) for c in classes[:10] + ["target ↓"]), 14)
         grid.text(width + 1, 1, "predicted →", "dim")

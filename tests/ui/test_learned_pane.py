@@ -50,7 +50,8 @@ def test_the_plane_holds_the_forward_pass_over_a_grid_with_y_upward():
 def test_confusion_counts_target_rows_and_predicted_columns_ties_to_the_lowest():
     outputs = np.array([[0.7, 0.2, 0.1], [0.4, 0.4, 0.2], [0.1, 0.1, 0.8], [0.2, 0.5, 0.3]])
     targets = np.eye(3)[[0, 1, 2, 2]]
-    assert learned_data.confusion(outputs, targets).tolist() == [[1, 0, 0], [1, 0, 0], [0, 1, 1]]
+    counts = learned_data.confusion("cross_entropy", outputs, targets)
+    assert counts.tolist() == [[1, 0, 0], [1, 0, 0], [0, 1, 1]]
 
 
 class Host(App):
