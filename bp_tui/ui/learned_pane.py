@@ -11,8 +11,9 @@
   prediction against target (regression), and a map of two chosen inputs
   with the others held at their mean.
 
-The numbers come from ``learned_data`` (the engine's forward pass over a
-grid), computed once per ``show``/resize; rendering only copies rows.
+The numbers come from ``engine.learned`` (the engine's forward pass over a
+grid, accuracy, confusion), computed once per ``show``/resize; rendering
+only copies rows.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from . import learned_data as data
+from ..engine import learned as data
 from .drawing_layout import BRAILLE, DOTS, line_dots
 from .fmt import short
 from .network_drawing import display_name, style
@@ -59,6 +60,14 @@ def pixel_style(top: tuple, bottom: tuple) -> Style:
 
 def percent(share: float | None) -> str:
     return "·" if share is None else f"{short(100.0 * share, 3)}%"
+
+
+def next_features(pair: tuple[int, int], inputs: int) -> tuple[int, int]:
+    """The next pair of inputs to map (a < b, in reading order), wrapping to the first."""
+    pairs = [(a, b) for a in range(inputs) for b in range(a + 1, inputs)]
+    if not pairs:
+        return pair
+    return pairs[(pairs.index(pair) + 1) % len(pairs)] if pair in pairs else pairs[0]
 
 
 class Grid:
@@ -178,6 +187,11 @@ class LearnedPane(Widget, can_focus=False):
         return np.minimum(255, colour.astype(int) + 70)
 
     # ------------------------------------------------------------ views
+    def _all_inputs(self) -> np.ndarray:
+        """Training and held-out inputs: the maps span them all."""
+        test = getattr(self.scenario, "test_inputs", None)
+        return self.scenario.inputs if test is None else np.vstack([self.scenario.inputs, test])
+
     def _samples(self):
         sc = self.scenario
         test = getattr(sc, "test_inputs", None)
@@ -194,7 +208,7 @@ class LearnedPane(Widget, can_focus=False):
         if columns < 8 or rows < 3:
             grid.text(0, top, "enlarge the pane to see the map", "dim italic")
             return
-        grid_plane = data.plane(st, self.scenario.inputs, features, columns, 2 * rows)
+        grid_plane = data.plane(st, self._all_inputs(), features, columns, 2 * rows)
         layer, node = self.node if self.node is not None else (st.depth, None)
         values = grid_plane.layers[layer]
         if node is not None:
@@ -221,7 +235,8 @@ class LearnedPane(Widget, can_focus=False):
         y = top
         for layer, node in hidden:
             if y + THUMB[1] + 1 > bottom:
-                grid.text(x, y, f"+{len(hidden) - hidden.index((layer, node))} more", "dim")
+                if y < bottom:
+                    grid.text(x, y, f"+{len(hidden) - hidden.index((layer, node))} more", "dim")
                 return
             full = grid_plane.layers[layer][..., node:node + 1]
             rows, columns = full.shape[:2]
@@ -237,7 +252,7 @@ class LearnedPane(Widget, can_focus=False):
         """One input: the prediction as a braille curve, the samples as points."""
         st, sc = self.state, self.scenario
         columns, rows = grid.width, grid.height - 2
-        xs, outputs = data.curve(st, sc.inputs, 2 * columns)
+        xs, outputs = data.curve(st, self._all_inputs(), 2 * columns)
         k = min(self.output, outputs.shape[1] - 1)
         ys = outputs[:, k]
         everything = np.concatenate([ys[np.isfinite(ys)], sc.targets[:, k]])
@@ -273,7 +288,7 @@ class LearnedPane(Widget, can_focus=False):
         """More inputs: accuracy and confusion (classification) or prediction vs target, then a map."""
         st, sc = self.state, self.scenario
         y = 0
-        if st.loss == "cross_entropy":
+        if st.loss in ("cross_entropy", "bce"):
             y = self._confusion(grid)
         else:
             outputs = data.predictions(st, sc.inputs)
@@ -288,14 +303,17 @@ class LearnedPane(Widget, can_focus=False):
 
     def _confusion(self, grid: Grid) -> int:
         st, sc = self.state, self.scenario
-        classes = [display_name(n) for n in sc.target_names] or [str(c) for c in range(sc.targets.shape[1])]
-        outputs = data.predictions(st, sc.inputs)
-        counts = data.confusion(st.loss, outputs, sc.targets)
-        line = f"accuracy {percent(data.accuracy(st.loss, outputs, sc.targets))} of {len(outputs)} training samples"
+        if st.loss == "bce":
+            classes = ["below 0.5", "0.5 or more"]
+        else:
+            classes = [display_name(n) for n in sc.target_names] or [str(c) for c in range(sc.targets.shape[1])]
+        train = data.classified(st, st.loss, sc.inputs, sc.targets)
+        counts = train.confusion
+        line = f"accuracy {percent(train.accuracy)} of {len(sc.inputs)} training samples"
         test = getattr(sc, "test_inputs", None)
         if test is not None and len(test):
-            held = data.accuracy(st.loss, data.predictions(st, test), sc.test_targets)
-            line += f", {percent(held)} of {len(test)} held out"
+            held = data.classified(st, st.loss, test, sc.test_targets)
+            line += f", {percent(held.accuracy)} of {len(test)} held out"
         grid.text(0, 0, line[: grid.width], "bold")
         width = min(max(len(c) for c in classes[:10] + ["target ↓"]), 14)
         grid.text(width + 1, 1, "predicted →", "dim")

@@ -9,8 +9,7 @@ from textual.app import App
 
 from bp_tui.engine import load_scenario
 from bp_tui.engine.debugger import Debugger
-from bp_tui.ui import learned_data
-from bp_tui.ui.learned_pane import LearnedPane
+from bp_tui.ui.learned_pane import LearnedPane, next_features
 
 
 def independent_forward(state, X):
@@ -33,25 +32,6 @@ def trained(name: str, updates: int):
     debugger = Debugger(scenario)
     debugger.run(until_update=updates)
     return scenario, debugger.session.state
-
-
-def test_the_plane_holds_the_forward_pass_over_a_grid_with_y_upward():
-    scenario, state = trained("xor", 50)
-    plane = learned_data.plane(state, scenario.inputs, (0, 1), 7, 5)
-    assert plane.x_range == (-0.1, 1.1) and plane.y_range == (-0.1, 1.1)
-    out = plane.layers[-1]
-    assert out.shape == (5, 7, 1)
-    top_left, bottom_right = np.array([[-0.1, 1.1]]), np.array([[1.1, -0.1]])
-    np.testing.assert_allclose(out[0, 0], independent_forward(state, top_left)[0], rtol=1e-12)
-    np.testing.assert_allclose(out[-1, -1], independent_forward(state, bottom_right)[0], rtol=1e-12)
-    assert plane.layers[1].shape == (5, 7, 4)  # every hidden node's own map
-
-
-def test_confusion_counts_target_rows_and_predicted_columns_ties_to_the_lowest():
-    outputs = np.array([[0.7, 0.2, 0.1], [0.4, 0.4, 0.2], [0.1, 0.1, 0.8], [0.2, 0.5, 0.3]])
-    targets = np.eye(3)[[0, 1, 2, 2]]
-    counts = learned_data.confusion("cross_entropy", outputs, targets)
-    assert counts.tolist() == [[1, 0, 0], [1, 0, 0], [0, 1, 1]]
 
 
 class Host(App):
@@ -141,6 +121,6 @@ def test_feature_pairs_cycle_through_every_pair_once():
     pair, seen = (0, 1), []
     for _ in range(6):
         seen.append(pair)
-        pair = learned_data.next_features(pair, 4)
+        pair = next_features(pair, 4)
     assert seen == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)] and pair == (0, 1)
-    assert learned_data.next_features((0, 1), 2) == (0, 1)
+    assert next_features((0, 1), 2) == (0, 1)
