@@ -12,10 +12,11 @@ MAX_INDICES = 12
 
 
 def _indices(indices: tuple[int, ...]) -> str:
-    if len(indices) <= MAX_INDICES:
-        return " ".join(map(str, indices))
-    head = " ".join(map(str, indices[: MAX_INDICES - 2]))
-    return f"{head} … {indices[-1]} ({len(indices)})"
+    """The batch's samples by their index in the data (from 0, as in the file): ``#0 #1``."""
+    marked = [f"#{k}" for k in indices]
+    if len(marked) <= MAX_INDICES:
+        return " ".join(marked)
+    return f"{' '.join(marked[: MAX_INDICES - 2])} … {marked[-1]} ({len(marked)} samples)"
 
 
 class CountersPane(Static):
@@ -23,50 +24,65 @@ class CountersPane(Static):
         self.update(render_strip(state, compact))
 
 
-def _phases(st: SessionState) -> tuple[str, Text]:
-    last = st.last_phase.describe(st.depth) if st.last_phase else "—"
+def _phases(st: SessionState, compact: bool) -> tuple[str, Text]:
+    def say(phase) -> str:
+        if compact and phase.layer is not None:
+            return f"{phase.kind} {phase.layer}/{st.depth}"
+        return phase.describe(st.depth)
+
+    last = say(st.last_phase) if st.last_phase else "—"
     if st.finished:
         return last, Text("finished", style="bold green")
-    return last, Text(st.next_phase.describe(st.depth), style="bold cyan")
+    return last, Text(say(st.next_phase), style="bold cyan")
+
+
+def _percent(share: float | None) -> str:
+    return "·" if share is None else f"{short(100.0 * share, 3)}%"
 
 
 def _loss(value: float | None, digits: int = 6) -> str:
     return "·" if value is None else short(value, digits)
 
 
-def _epoch_mean(st: SessionState, digits: int) -> str:
+def _epoch_mean(st: SessionState, digits: int, compact: bool = False) -> str:
     """This epoch's mean so far; at its start, the last epoch's, said so."""
     if st.epoch_running_loss is not None:
         return short(st.epoch_running_loss, digits)
     if len(st.epoch_loss):
-        return f"· (last {short(st.epoch_loss[-1], digits)})"
+        return short(st.epoch_loss[-1], digits) + ("" if compact else " (last epoch)")
     return "·"
 
 
 def render_strip(st: SessionState, compact: bool = False) -> Text:
-    """Two lines: the counters, then the phase and the batch's samples.
+    """Two lines: where training is (counts and phases), then how it does (losses, accuracy, samples).
 
     ``compact`` (narrow terminals) shortens labels and numbers to keep two lines.
     """
     cur = st.current
-    last, nxt = _phases(st)
-    digits, gap = (4, "  ") if compact else (6, "   ")
-    counters = (
-        ("epoch", f"{cur.epoch}/{st.epochs}"),
-        ("batch", f"{cur.batch}/{st.batches_per_epoch}"),
-        ("updates", f"{st.updates_done}/{st.total_updates}"),
-        ("lr" if compact else "learning rate", short(st.learning_rate, 6)),
-        ("loss" if compact else "batch loss", _loss(cur.batch_loss, digits)),
-        ("epoch mean", _epoch_mean(st, digits)),
-    )
+    _, nxt = _phases(st, compact)
+    digits, gap = 4, "  " if compact else "   "
     text = Text(no_wrap=True, overflow="ellipsis")
-    for label, value in counters:
+
+    def put(label: str, value: str | Text) -> None:
         text.append(f"{label} ", style="dim")
-        text.append(value + gap, style="bold")
-    text.append("\nphase ", style="dim")
-    text.append(last)
-    text.append(f"{gap}next ", style="dim")
-    text.append(nxt)
-    text.append(f"{gap}samples ", style="dim")
+        text.append(value if isinstance(value, Text) else Text(value, style="bold"))
+        text.append(gap)
+
+    put("epoch", f"{cur.epoch}/{st.epochs}")
+    put("batch", f"{cur.batch}/{st.batches_per_epoch}")
+    put("updates", f"{st.updates_done}/{st.total_updates}")
+    put("lr" if compact else "learning rate", short(st.learning_rate, 6))
+    put("next", nxt)  # (the phase just done is in the hint line)
+    text.rstrip()
+    text.append("\n")
+    put("loss" if compact else "batch loss", _loss(cur.batch_loss, digits))
+    put("mean" if compact else "epoch mean", _epoch_mean(st, digits, compact))
+    if st.test_loss is not None:
+        put("held-out" if compact else "held-out loss", _loss(st.test_loss, digits))
+    if st.accuracy is not None:
+        put("acc" if compact else "accuracy", _percent(st.accuracy))
+        if st.test_accuracy is not None:
+            put("held-out acc" if compact else "held-out accuracy", _percent(st.test_accuracy))
+    text.append("samples ", style="dim")
     text.append(_indices(cur.sample_indices))
     return text

@@ -1,4 +1,4 @@
-"""The loss chart pane (plotext): loss per update and the per-epoch mean.
+"""The loss chart pane (plotext): loss per update, the per-epoch mean, the held-out loss.
 
 The data are never thinned; only what is drawn is: a long history is
 bucketed to about two points per terminal column, keeping each bucket's
@@ -71,8 +71,18 @@ class LossChart(PlotextPlot):
             keep_e = np.isfinite(ey)
             ey = np.log10(ey[keep_e]) if log else ey[keep_e]
             plt.plot(ex[keep_e].tolist(), ey.tolist(), label="epoch mean", marker="dot", color="orange")
+        held = state.test_loss_history
+        if held is not None and len(held) > 1:  # index k: after k updates; 0 (before training) is not drawn
+            held = np.asarray(held[1:])
+            ok = np.isfinite(held) & ((held > 0) if log else True)
+            hx, hy = downsample(np.where(ok, held, np.nan), max(20, 2 * self.size.width))
+            keep_h = np.isfinite(hy)
+            hy = np.log10(hy[keep_h]) if log else hy[keep_h]
+            plt.plot(hx[keep_h].tolist(), hy.tolist(), label="held-out loss", marker="braille", color="cyan")
         bad = int((~finite).sum())
         title = f"loss after {len(history)} updates: {history[-1]:.4g}"
+        if state.test_loss is not None:
+            title += f", held out {state.test_loss:.4g}"
         if bad:
             title += f"  ({bad} not finite, not drawn)"
         plt.title(title)

@@ -41,15 +41,15 @@ def arrange(terminal: tuple[int, int], reserved: int, drawable) -> tuple[Room, b
     """Split the top row, and say whether the drawing fits.
 
     The learned pane gets a third of the width if the drawing still fits
-    beside it, else less (down to ``LEARNED_MIN``), else the drawing takes
-    the whole row; a network that fits nowhere goes to the matrix view,
-    beside a learned pane of a third.  ``drawable(width, height)`` tells
+    beside it, else less (down to ``LEARNED_MIN``); a network that does not
+    fit beside it goes to the matrix view, beside a learned pane of a third
+    (what the network learned matters more than how it is drawn).  ``drawable(width, height)`` tells
     whether the drawing fits that many cells; ``reserved`` rows belong to
     the panes above and below.
     """
     width, height = terminal
     rows = max(height - reserved - 2, 3)
-    for learned in (max(LEARNED_MIN, width // 3), max(LEARNED_MIN, width // 4), LEARNED_MIN, 0):
+    for learned in (max(LEARNED_MIN, width // 3), max(LEARNED_MIN, width // 4), LEARNED_MIN):
         if drawable(width - learned - CHROME, rows):
             return Room(width - learned - CHROME, rows, learned), True
     learned = max(LEARNED_MIN, width // 3)
