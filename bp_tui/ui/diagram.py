@@ -218,7 +218,9 @@ class NetworkDiagram(Widget, can_focus=False):
         lefts = [x + sum(widths[:c]) for c in range(len(widths))]
         width = sum(widths)
         title = f"W{l} {st.layers[l - 1]}×{st.layers[l]}" + (" new" if kind == UPDATE else "")
-        self._put(canvas, 0, x, title.ljust(width), "bold reverse" if kind == UPDATE else "bold")
+        if len(title) >= width:  # never run into the next column's title
+            title = f"W{l} new" if kind == UPDATE and width > 6 else f"W{l}"
+        self._put(canvas, 0, x, title[: width - 1].ljust(width), "bold reverse" if kind == UPDATE else "bold")
         head = Text()
         for j, w in zip(to_cols, widths):
             head.append(f"{'…' if j is None else '→' + str(j):>{w - 1}} ", style="dim")
