@@ -223,10 +223,10 @@ class NetworkDrawing(Widget, can_focus=False):
             hits.update({(x + k, y): edge for k in range(len(text))})
 
     def _column(self, canvas: Canvas, layout: Layout, l: int, hits: dict, step) -> None:
+        """Layer ``l``: its title, its nodes (value, ∂L once known), names beside, the bias node."""
         st, sel = self.state, self.selection
-        cur = st.current
-        last = st.last_phase
-        lit = last is not None and last.layer == l and last.kind in (FORWARD, BACKWARD)
+        cur, last = st.current, st.last_phase
+        lit = last.kind if last is not None and last.layer == l and last.kind in (FORWARD, BACKWARD) else None
         x, width = layout.column_x(l), layout.boxes[(l, 0)].w
         title = "input" if l == 0 else ("output" if l == st.depth else f"layer {l}")
         if l:
@@ -238,21 +238,9 @@ class NetworkDrawing(Widget, can_focus=False):
         slopes = cur.loss_slopes[l] if l else None
         for k in range(st.layers[l]):
             box = layout.boxes[(l, k)]
-            ends = (l == sel.layer and k == sel.j) or (l == sel.layer - 1 and k == sel.i)
-            background = LIT_BG if lit and last.kind == FORWARD else NODE_BG
-            ink = f"bold {SELECTED} on {background}" if ends else f"on {background}"
-            tag = str(k)
-            room = (box.w - len(tag) - 2) if box.h == 2 else 7
-            value = "·" if values is None else fit(float(values[s, k]), room)
-            slope = "" if slopes is None else "∂L " + fit(float(slopes[s, k]), box.w - 4 if box.h == 2 else 8)
-            slope_ink = f"bold {SLOPE} on {LIT_BG}" if lit and last.kind == BACKWARD else f"{SLOPE} on {background}"
-            if box.h == 2:
-                canvas.put(box.x, box.y, f"{tag:<{box.w - len(value) - 1}}{value} "[:box.w], ink)
-                canvas.put(box.x, box.y + 1, f"{slope:>{box.w - 1}} "[:box.w], slope_ink if slope else ink)
-            else:
-                canvas.put(box.x, box.y, f"{tag} {value:>6}"[:box.w].ljust(box.w), ink)
-                if slope:
-                    canvas.put(box.x + 9, box.y, f"{slope:>{box.w - 9}}"[: box.w - 9], slope_ink)
+            chosen = (l == sel.layer and k == sel.j) or (l == sel.layer - 1 and k == sel.i)
+            self._node(canvas, box, None if values is None else float(values[s, k]),
+                       None if slopes is None else float(slopes[s, k]), chosen, lit)
             target = Selection(l, 0, k) if l else Selection(1, k, 0)
             hits.update({(box.x + dx, box.y + dy): target for dx in range(box.w) for dy in range(box.h)})
             if l == 0 and self.names:
@@ -265,6 +253,24 @@ class NetworkDrawing(Widget, can_focus=False):
             canvas.put(bias.x, bias.y, f"{'1 bias':^{bias.w}}", "dim on " + NODE_BG)
             hits.update({(bias.x + dx, bias.y + dy): Selection(l + 1, None, 0)
                          for dx in range(bias.w) for dy in range(bias.h)})
+
+    @staticmethod
+    def _node(canvas: Canvas, box, value: float | None, slope: float | None, chosen: bool,
+              lit: str | None) -> None:
+        """One node: its index and value ("·" before the forward pass), its ∂L under or beside."""
+        background = LIT_BG if lit == FORWARD else NODE_BG
+        ink = f"bold {SELECTED} on {background}" if chosen else f"on {background}"
+        slope_ink = f"bold {SLOPE} on {LIT_BG}" if lit == BACKWARD else f"{SLOPE} on {background}"
+        tag = str(box.node)
+        shown = "·" if value is None else fit(value, box.w - len(tag) - 2 if box.h == 2 else 7)
+        slope_text = "" if slope is None else "∂L " + fit(slope, box.w - 4 if box.h == 2 else 8)
+        if box.h == 2:
+            canvas.put(box.x, box.y, f"{tag:<{box.w - len(shown) - 1}}{shown} "[:box.w], ink)
+            canvas.put(box.x, box.y + 1, f"{slope_text:>{box.w - 1}} "[:box.w], slope_ink if slope_text else ink)
+        else:
+            canvas.put(box.x, box.y, f"{tag} {shown:>6}"[:box.w].ljust(box.w), ink)
+            if slope_text:
+                canvas.put(box.x + 9, box.y, f"{slope_text:>{box.w - 9}}"[: box.w - 9], slope_ink)
 
     def _output_words(self, canvas: Canvas, box, k: int, s: int, step) -> None:
         """Beside output node k: its class name or target, and its error once predicted."""
