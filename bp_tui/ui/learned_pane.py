@@ -53,9 +53,11 @@ def class_colours(P: np.ndarray) -> np.ndarray:
     return (MIDDLE + (CLASSES[best % len(CLASSES)] - MIDDLE) * (0.25 + 0.75 * sure)).astype(np.uint8)
 
 
-@lru_cache(maxsize=4096)
-def pixel_style(top: tuple, bottom: tuple) -> Style:
-    return Style(color=Color.from_rgb(*top), bgcolor=Color.from_rgb(*bottom))
+@lru_cache(maxsize=8192)
+def pixel_style(top: int, bottom: int) -> Style:
+    """The style of a half-block cell: colours packed as 0xRRGGBB."""
+    return Style(color=Color.from_rgb(top >> 16, (top >> 8) & 255, top & 255),
+                 bgcolor=Color.from_rgb(bottom >> 16, (bottom >> 8) & 255, bottom & 255))
 
 
 def percent(share: float | None) -> str:
@@ -79,18 +81,19 @@ class Grid:
 
     def text(self, x: int, y: int, text: str, how: str = "") -> None:
         if 0 <= y < self.height:
-            for k, char in enumerate(text):
-                if 0 <= x + k < self.width:
-                    self.cells[y][x + k] = (char, style(how))
+            look = style(how)
+            start, end = max(x, 0), min(x + len(text), self.width)
+            if start < end:
+                self.cells[y][start:end] = [(char, look) for char in text[start - x:end - x]]
 
     def heat(self, x: int, y: int, rgb: np.ndarray) -> None:
         """An image (2 * rows, columns, 3) as half-block cells from (x, y)."""
-        for r in range(rgb.shape[0] // 2):
-            row = self.cells[y + r] if 0 <= y + r < self.height else None
-            if row is None:
-                continue
-            for c in range(min(rgb.shape[1], self.width - x)):
-                row[x + c] = ("▀", pixel_style(tuple(rgb[2 * r, c].tolist()), tuple(rgb[2 * r + 1, c].tolist())))
+        packed = (rgb[..., 0].astype(np.int64) << 16) | (rgb[..., 1].astype(np.int64) << 8) | rgb[..., 2]
+        columns = min(packed.shape[1], self.width - x)
+        for r in range(packed.shape[0] // 2):
+            if 0 <= y + r < self.height:
+                top, bottom = packed[2 * r, :columns].tolist(), packed[2 * r + 1, :columns].tolist()
+                self.cells[y + r][x:x + columns] = [("▀", pixel_style(t, b)) for t, b in zip(top, bottom)]
 
     def point(self, x: int, y: int, char: str, rgb) -> None:
         """A sample: ``char`` in its colour, over the cell's own background."""
