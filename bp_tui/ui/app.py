@@ -27,6 +27,7 @@ from ..engine.state import BACKWARD, FORWARD, UPDATE
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import NetworkDiagram
+from .picture_row import PictureRow
 from .files import FileActions
 from .keys import KEYS, bindings
 from .look import LookActions
@@ -65,6 +66,8 @@ class BpTuiApp(LookActions, FileActions, App):
         self.precise = False
         self.expanded = False
         self.gradcheck = None  # (position, selection, GradCheck) of the last check
+        self.map_node: tuple[int, int] | None = None  # the learned pane's big map: a node's, or the output's
+        self.map_features = (0, 1)  # the two inputs the learned pane maps
 
     @property
     def session(self):
@@ -78,9 +81,7 @@ class BpTuiApp(LookActions, FileActions, App):
             counters = CountersPane(id="counters")
             counters.border_title = "Training"
             yield counters
-            with VerticalScroll(id="diagram-box", can_focus=False) as box:
-                box.border_title = "Network"
-                yield NetworkDiagram(id="diagram")
+            yield PictureRow(id="picture")
             with Horizontal(id="bottom"):
                 with VerticalScroll(id="breakdown-box", can_focus=False) as box:
                     box.border_title = "Gradient breakdown"
@@ -108,6 +109,7 @@ class BpTuiApp(LookActions, FileActions, App):
         self.screen.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "too-small")
         narrow = width < NARROW
         self.screen.set_class(narrow, "narrow")
+        self.query_one(Footer).show_command_palette = not narrow  # at 80 columns it would cover the last keys
         if narrow != self.narrow:
             self.narrow = narrow
             if hasattr(self, "state"):  # already showing: redraw for the new width
@@ -128,10 +130,13 @@ class BpTuiApp(LookActions, FileActions, App):
     def _show(self, state, watches, position) -> None:
         self.state = state
         sel = self.selection
-        self.query_one(NetworkDiagram).show(state, sel, self.sample)
+        reserved = (2 if self.narrow else 5) + 2 + (6 if self.narrow else 10)
+        self.query_one(PictureRow).show(state, self.scenario, sel, self.sample, reserved, node=self.map_node,
+                                        features=self.map_features)
         check = self.gradcheck[2] if self.gradcheck and self.gradcheck[:2] == (position, sel) else None
         digits = None if self.precise else (4 if self.narrow else 6)
-        self.query_one(BreakdownPane).show(state, sel, self.sample, digits, self.expanded, check)
+        self.query_one(BreakdownPane).show(state, sel, self.sample, digits, self.expanded, check,
+                                           intro=self.scenario.description)
         self.query_one(CountersPane).show(state, compact=self.narrow)
         self.query_one(LossChart).show(state)
         self.query_one(WatchPane).show(watches)

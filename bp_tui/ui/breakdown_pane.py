@@ -17,8 +17,10 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
+from ..engine.output_step import output_step
 from ..engine.state import FORWARD, BatchView, SessionState
 from .fmt import number, relative_error
+from .output_text import render_output_step
 from .selection import Selection
 
 MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
@@ -32,12 +34,13 @@ class BreakdownPane(Static):
     """Shows the breakdown of ``selection`` in ``state``."""
 
     def show(self, state: SessionState, selection: Selection, sample: int,
-             digits: int | None, expanded: bool, check=None) -> None:
-        self.update(render_breakdown(state, selection, sample, digits, expanded, check))
+             digits: int | None, expanded: bool, check=None, intro: str = "") -> None:
+        self.update(render_breakdown(state, selection, sample, digits, expanded, check, intro))
 
 
 def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: int | None,
-                     expanded: bool, check=None):
+                     expanded: bool, check=None, intro: str = ""):
+    """``intro`` (the scenario's description) is shown until the first gradient is there to show."""
     cur = state.current
     parts: list = [Text(weight_name(sel), style="bold")]
     batch, note = _which_batch(state, sel)
@@ -46,6 +49,8 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     if check is not None:
         parts.append(_check_line(check, digits))
     if batch is None:
+        if intro.strip():
+            parts.append(Text("\n" + intro.strip() + "\n", style="italic"))
         parts.append(_what_comes(sel))
         return Group(*parts)
     if batch is not cur:
@@ -54,10 +59,16 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
     parts.append(_update_lines(bd, digits, applied=batch is not cur))
-    if expanded:
+    if expanded and sel.layer == state.depth:
+        step = output_step(batch, state.loss, sample)
+        parts.extend(render_output_step(step, sel.j, digits, batch.loss_slopes[sel.layer] is not None))
+    elif expanded:
         parts.extend(_assembly(batch, sel, sample, digits))
     elif sel.layer < state.depth:
         parts.append(Text("press x to see how this loss slope was assembled from the next layer", style="dim"))
+    else:
+        parts.append(Text("press x for the output step: prediction − target = error, the loss, its slope",
+                          style="dim"))
     return Group(*parts)
 
 

@@ -76,11 +76,12 @@ def node_width(layer: int, node_h: int) -> int:
 def plan(layers, bias: bool, width: int, height: int, left: int = 0, right: int = 12) -> Layout | None:
     """Fit ``layers`` (node counts, input first) into ``width`` x ``height`` cells, or None.
 
-    Two-row nodes with a blank row between them when there is room; then
-    without the blank rows; then one-row nodes.  ``left`` and ``right`` are
+    Two-row nodes with up to three blank rows between them when there is
+    room (the slides' airy picture); then fewer, down to none; then one-row
+    nodes.  ``left`` and ``right`` are
     the columns kept for names beside the input and output nodes.
     """
-    for node_h, gap in ((2, 1), (2, 0), (1, 1), (1, 0)):
+    for node_h, gap in ((2, 3), (2, 2), (2, 1), (2, 0), (1, 1), (1, 0)):
         rows = max(_column_rows(n, bias and l < len(layers) - 1, node_h, gap) for l, n in enumerate(layers))
         if 1 + rows > height:
             continue

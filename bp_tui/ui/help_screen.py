@@ -21,6 +21,20 @@ INTRO = (
 )
 
 
+LEGEND = (
+    "The drawn network. A box is a node: its index, its value (· until the forward pass reaches it) and "
+    "∂L, the slope of the loss at that node (once the backward pass reaches it). The highlighted column is "
+    "the layer the last step computed: values fill in left to right, slopes right to left. A line is a "
+    "weight: blue when positive, orange when negative, thicker the larger it is next to its layer's largest, "
+    "dim when small; the selected weight's line is yellow and labelled with its value. \"1 bias\" is the "
+    "bias node: its lines are the biases. Beside each output: its target and error = prediction − target; "
+    "under the drawing, the same with the loss and its slope, numbers in. m shows the weight matrices instead.\n"
+    "What it learned. The output over two inputs (orange low, blue high), ● training samples and ○ held-out "
+    "ones in their target's colour, and each hidden node's own small map (l: the selected node's map, large). "
+    "One input: the prediction as a curve. More: accuracy and confusion matrix, and a map of two inputs (a)."
+)
+
+
 def key_table() -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold magenta", no_wrap=True)
@@ -40,5 +54,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static(Text("bp-tui help", style="bold"))
             yield Static(Text(INTRO), classes="intro")
+            yield Static(Text(LEGEND), classes="intro")
             yield Static(key_table())
             yield Static(Text("Press escape, q or ? to close. Ctrl+P searches every command.", style="dim"))

@@ -220,7 +220,8 @@ class LearnedPane(Widget, can_focus=False):
         names = self._names()
         what = "output" if self.node is None else f"layer {layer} node {node}"
         others = ", the other inputs at their mean" if self.scenario.inputs.shape[1] > 2 else ""
-        grid.text(0, top, f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑){others}", "bold")
+        title = f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑)"
+        grid.text(0, top, title + others if len(title) <= grid.width else what, "bold")
         (x0, x1), (y0, y1) = grid_plane.x_range, grid_plane.y_range
         for char, X, T in self._samples():
             px = np.round((X[:, features[0]] - x0) / (x1 - x0) * (columns - 1)).astype(int)

@@ -33,6 +33,46 @@ class LookActions:
     def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
         self._select(message.selection)
 
+    def on_network_drawing_selected(self, message) -> None:
+        self._select(message.selection)
+
+    # ------------------------------------------------- the picture's views
+    def action_matrix(self) -> None:
+        from .picture_row import PictureRow
+
+        row = self.query_one(PictureRow)
+        wanted = row.toggle_matrix()
+        if wanted and not row.drawn:
+            self.say("this network is too big to draw here: the matrices show it (a bigger terminal draws it)")
+        else:
+            self.say("the network drawn: nodes and lines (m: matrices)" if wanted else
+                     "the network as weight matrices (m: drawn)")
+
+    def action_node_map(self) -> None:
+        sel, depth = self.selection, len(self.scenario.layers) - 1
+        node = None if sel.layer == depth else (sel.layer, sel.j)
+        self.map_node = None if node == self.map_node else node
+        self.say("the map shows the output" if self.map_node is None else
+                 f"the map shows layer {sel.layer} node {sel.j} (l again: the output)")
+        self.publish()
+
+    def action_features(self) -> None:
+        from .learned_pane import next_features
+
+        inputs = self.scenario.layers[0]
+        if inputs <= 2:
+            self.say(f"this network has {inputs} input{'s' if inputs > 1 else ''}: the map shows "
+                     f"{'them all' if inputs > 1 else 'the prediction along it'}")
+            return
+        self.map_features = next_features(self.map_features, inputs)
+        self.say(f"the map shows inputs {self.map_features[0]} and {self.map_features[1]}, the others at their mean")
+        self.publish()
+
+    def action_description(self) -> None:
+        from .description_screen import DescriptionScreen
+
+        self.push_screen(DescriptionScreen(self.scenario))
+
     def action_sample(self) -> None:
         self.sample = (self.sample + 1) % len(self.state.current.sample_indices)
         self.publish()

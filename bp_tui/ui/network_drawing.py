@@ -42,6 +42,9 @@ LEGENDS = (  # the longest that fits is shown
     "∂L: slope of the loss at the node · error = prediction − target · lines: blue +, orange −, thick = large",
     "∂L: slope of the loss · error = prediction − target · lines: blue +, orange −",
     "∂L slope of the loss · error prediction − target · blue +, orange −",
+    "∂L: slope of the loss · error = prediction − target · ? help",
+    "∂L: slope of the loss · error = prediction − target",
+    "∂L: slope of the loss · ? help",
 )
 ALL_LABELS = 12  # networks with at most this many weights label every line
 FOOT = 2  # the output line and the legend, under the nodes
@@ -295,7 +298,7 @@ class NetworkDrawing(Widget, can_focus=False):
             canvas.put(0, y, "the forward pass has not reached the output yet", "dim italic")
         else:
             canvas.put(0, y, output_line(step, k, st.current.loss_slopes[st.depth] is not None, width))
-        canvas.put(0, y + 1, next((t for t in LEGENDS if len(t) <= width), LEGENDS[-1]), "dim")
+        canvas.put(0, y + 1, next((t for t in LEGENDS if len(t) <= width), LEGENDS[-1]), "dim")  # the longest
 
     def on_click(self, event: Click) -> None:
         target = self._hits.get((event.x, event.y))

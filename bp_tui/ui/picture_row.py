@@ -98,8 +98,12 @@ class PictureRow(Horizontal):
         learned_box = self.query_one("#learned-box", Widget)
         learned_box.display = space.learned >= LEARNED_MIN
         learned_box.styles.width = space.learned
-        if draw:
-            drawing.show(state, selection, sample, names, classes, (space.width, space.height))
+        learned_box.border_title = "What it learned" if space.learned >= 20 else "Learned"
+        if draw:  # as airy as the row's share of the height allows, as tight as the network needs
+            airy = min(space.height, int(self.app.size.height * SHARE) - 2)
+            if not fits(state.layers, state.bias, space.width, airy, names, classes):
+                airy = space.height
+            drawing.show(state, selection, sample, names, classes, (space.width, airy))
             rows = len(drawing._strips)
         else:
             diagram.show(state, selection, sample)

@@ -21,9 +21,9 @@ async def test_back_and_redo_through_phases():
         await pilot.press("f", "f", "b")
         await pilot.press("z")
         assert app.session.last_phase.kind == "forward" and app.session.last_phase.layer == 2
-        assert "▶0 7 4" in pane(app, "diagram")
+        assert "0 7 target 4" in pane(app, "drawing")
         await pilot.press("left", "left")
-        assert app.session.last_phase is None and "· 4" in pane(app, "diagram")
+        assert app.session.last_phase is None and "0 · target 4" in pane(app, "drawing")
         assert app.check_action("back", ()) is None  # dimmed at the start
         await pilot.press("y", "right", "y")
         assert app.session.last_phase.kind == "backward"

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from ui_helpers import app_for, long_app, pane, seed_app, text_of
 
+from bp_tui.engine.params import Param
+from bp_tui.ui.drawing_layout import Edge
 from bp_tui.ui.help_screen import HelpScreen
 from bp_tui.ui.keys import help_rows
 from bp_tui.ui.open_screen import OpenScreen
@@ -142,12 +144,16 @@ async def test_selection_keys_and_mouse():
         assert app.selection.layer == start.layer - 1
         await pilot.press("]")
         assert app.selection.layer == start.layer
-        diagram = app.query_one("#diagram")
-        hits = diagram._hits
-        (x, y), target = next((xy, t) for xy, t in hits.items() if t.layer == 1 and t.i == 1 and t.j == 1)
-        await pilot.click("#diagram", offset=(x, y))
-        assert app.selection == target
+        drawing = app.query_one("#drawing")  # a cell of W1[1,1]'s line (where no other line is on top)
+        (x, y) = next(xy for xy, t in drawing._hits.items() if isinstance(t, Edge) and (t.layer, t.i, t.j) == (1, 1, 1))
+        await pilot.click("#drawing", offset=(x, y))
+        assert app.selection == Param(1, 1, 1)
         assert "W1[1,1]" in pane(app, "breakdown")
+        await pilot.press("m")  # the matrix view's cells select too
+        diagram = app.query_one("#diagram")
+        (x, y), target = next((xy, t) for xy, t in diagram._hits.items() if (t.layer, t.i, t.j) == (2, 2, 0))
+        await pilot.click("#diagram", offset=(x, y))
+        assert app.selection == target == Param(2, 2, 0)
 
 
 async def test_sample_key_cycles_the_viewed_sample():
@@ -195,7 +201,9 @@ async def test_resizing_to_80x24_keeps_all_panes_and_50x15_asks_to_enlarge():
         for name in ("diagram-box", "breakdown-box", "counters", "chart"):
             region = app.query_one(f"#{name}").region
             assert region.area > 0 and screen.contains_region(region), name
-        assert "▶0 7 4" in pane(app, "diagram")
+        assert "0 7 target 4" in pane(app, "drawing")  # the seed is drawn at 80x24
+        learned = pane(app, "learned")
+        assert learned.startswith("output\n") and "▀" in learned and "●" in learned  # beside: what it learned
         assert "1 − 0.01 × 6 = 0.94" in pane(app, "breakdown")
         assert "loss 9" in pane(app, "counters") and "next update" in pane(app, "counters")
         await pilot.resize_terminal(50, 15)
