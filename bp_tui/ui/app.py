@@ -26,12 +26,11 @@ from ..engine.debugger import Debugger
 from ..engine.state import BACKWARD, FORWARD, UPDATE
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
-from .diagram import NetworkDiagram
-from .picture_row import PictureRow
 from .files import FileActions
 from .keys import KEYS, bindings
 from .look import LookActions
 from .loss_chart import LossChart
+from .picture_row import PictureRow
 from .selection import Selection, clamp, default_selection
 from .watch_pane import WatchPane
 

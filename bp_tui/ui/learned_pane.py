@@ -75,13 +75,14 @@ def next_features(pair: tuple[int, int], inputs: int) -> tuple[int, int]:
 class Grid:
     """Cells of (character, Style), written as heat pixels, points or text."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, base: Style | None = None) -> None:
         self.width, self.height = width, height
-        self.cells = [[(" ", Style())] * width for _ in range(height)]
+        self.base = base or Style()  # the widget's own colours, under text and blanks
+        self.cells = [[(" ", self.base)] * width for _ in range(height)]
 
     def text(self, x: int, y: int, text: str, how: str = "") -> None:
         if 0 <= y < self.height:
-            look = style(how)
+            look = self.base + style(how)
             start, end = max(x, 0), min(x + len(text), self.width)
             if start < end:
                 self.cells[y][start:end] = [(char, look) for char in text[start - x:end - x]]
@@ -133,14 +134,14 @@ class LearnedPane(Widget, can_focus=False):
     def render_line(self, y: int) -> Strip:
         if y >= len(self._strips):
             return Strip.blank(self.size.width, self.rich_style)
-        return self._strips[y].apply_style(self.rich_style)
+        return self._strips[y]
 
     def _rebuild(self) -> None:
         width, height = self.size.width, self.size.height
         if self.state is None or width < 10 or height < 4:
             self._strips = []
             return
-        grid = Grid(width, height)
+        grid = Grid(width, height, self.rich_style)
         inputs = self.scenario.inputs
         if inputs.shape[1] == 1:
             self._curve(grid)

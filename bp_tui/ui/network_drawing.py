@@ -119,13 +119,18 @@ class Canvas:
             if 0 <= x + k < self.width:
                 self.chars[y][x + k], self.styles[y][x + k] = char, how
 
-    def strips(self) -> list[Strip]:
+    def strips(self, base: Style | None = None) -> list[Strip]:
+        """One Strip per row, runs of one style as one segment, over ``base`` (the widget's colours)."""
+        base = base or Style()
+        looks: dict[str, Style] = {}
         out = []
         for chars, styles in zip(self.chars, self.styles):
             segments, start = [], 0
             for k in range(1, len(chars) + 1):
                 if k == len(chars) or styles[k] != styles[start]:
-                    segments.append(Segment("".join(chars[start:k]), style(styles[start])))
+                    how = styles[start]
+                    look = looks.get(how) or looks.setdefault(how, base + style(how))
+                    segments.append(Segment("".join(chars[start:k]), look))
                     start = k
             out.append(Strip(segments, self.width))
         return out
@@ -176,7 +181,7 @@ class NetworkDrawing(Widget, can_focus=False):
     def render_line(self, y: int) -> Strip:
         if y >= len(self._strips):
             return Strip.blank(self.size.width, self.rich_style)
-        return self._strips[y].apply_style(self.rich_style)
+        return self._strips[y]
 
     # ------------------------------------------------------------------ drawing
     def draw(self) -> tuple[list[Strip], dict]:
@@ -185,7 +190,7 @@ class NetworkDrawing(Widget, can_focus=False):
         if layout is None:
             canvas = Canvas(self.budget[0], 1)
             canvas.put(0, 0, "too wide to draw here: the matrix view shows it", "italic")
-            return canvas.strips(), {}
+            return canvas.strips(self.rich_style), {}
         canvas = Canvas(max(layout.width, self.budget[0]), layout.height + FOOT)
         hits: dict = {}
         s = min(self.sample, len(st.current.sample_indices) - 1)
@@ -194,7 +199,7 @@ class NetworkDrawing(Widget, can_focus=False):
         for l in range(len(st.layers)):
             self._column(canvas, layout, l, hits, step)
         self._foot(canvas, layout.height, step)
-        return canvas.strips(), hits
+        return canvas.strips(self.rich_style), hits
 
     def _weight(self, edge: Edge) -> float:
         st = self.state

@@ -69,6 +69,10 @@ class PictureRow(Horizontal):
         super().__init__(**kwargs)
         self.matrix = False  # the user asked for the matrix view
         self._last: tuple | None = None
+        self._frame_key: tuple | None = None
+        self._frame_value: tuple = ()
+        self._framed: tuple | None = None
+        self._rows = 0
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="diagram-box", can_focus=False) as box:
@@ -85,33 +89,54 @@ class PictureRow(Horizontal):
         return self.query_one(NetworkDrawing).display
 
     def show(self, state: SessionState, scenario: Scenario, selection: Selection, sample: int,
-             reserved: int, node: tuple[int, int] | None = None, features: tuple[int, int] | None = None,
-             digits_narrow: bool = False) -> None:
-        """Show ``state``; ``reserved`` rows of the terminal belong to the other panes."""
-        self._last = (state, scenario, selection, sample, reserved, node, features, digits_narrow)
-        names, classes = scenario.feature_names, scenario.target_names
-        space, draw = arrange(self.app.size, reserved,
-                              lambda w, h: fits(state.layers, state.bias, w, h, names, classes))
-        draw = draw and not self.matrix
+             reserved: int, node: tuple[int, int] | None = None, features: tuple[int, int] | None = None) -> None:
+        """Show ``state``; ``reserved`` rows of the terminal belong to the other panes.
+
+        The row is laid out again only when its frame changes (terminal size,
+        network shape, the matrix key): a new layout costs the whole screen a
+        reflow, so a step only repaints.
+        """
+        self._last = (state, scenario, selection, sample, reserved, node, features)
+        frame = self._frame(state, scenario, reserved)
+        draw, budget, learned, height = frame
         drawing, diagram = self.query_one(NetworkDrawing), self.query_one(NetworkDiagram)
-        drawing.display, diagram.display = draw, not draw
-        learned_box = self.query_one("#learned-box", Widget)
-        learned_box.display = space.learned >= LEARNED_MIN
-        learned_box.styles.width = space.learned
-        learned_box.border_title = "What it learned" if space.learned >= 20 else "Learned"
-        if draw:  # as airy as the row's share of the height allows, as tight as the network needs
-            airy = min(space.height, int(self.app.size.height * SHARE) - 2)
-            if not fits(state.layers, state.bias, space.width, airy, names, classes):
-                airy = space.height
-            drawing.show(state, selection, sample, names, classes, (space.width, airy))
+        if frame != self._framed:
+            self._framed = frame
+            drawing.display, diagram.display = draw, not draw
+            box = self.query_one("#learned-box", Widget)
+            box.display = learned >= LEARNED_MIN
+            box.styles.width = learned
+            box.border_title = "What it learned" if learned >= 20 else "Learned"
+        if draw:
+            drawing.show(state, selection, sample, scenario.feature_names, scenario.target_names, budget)
             rows = len(drawing._strips)
         else:
             diagram.show(state, selection, sample)
-            rows = min(diagram.get_content_height(None, None, space.width), space.height)
-        # a big terminal gives the row up to 45% of its height (a bigger map), never less than the drawing
-        self.styles.height = max(rows + 2, min(space.height + 2, int(self.app.size.height * SHARE)))
+            rows = min(diagram.get_content_height(None, None, budget[0]), budget[1])
+        # a big terminal gives the row up to 45% of its height (a bigger map), never less than the network
+        rows = max(rows + 2, height)
+        if rows != self._rows:
+            self._rows = rows
+            self.styles.height = rows
         self.query_one(LearnedPane).show(state, scenario, node, features,
                                          output=selection.j if selection.layer == state.depth else 0)
+
+    def _frame(self, state: SessionState, scenario: Scenario, reserved: int) -> tuple:
+        """(drawn?, the network's budget, the learned pane's width, the row's least height), cached."""
+        names, classes = scenario.feature_names, scenario.target_names
+        key = (tuple(self.app.size), reserved, state.layers, state.bias, names, classes, self.matrix)
+        if key != self._frame_key:
+            space, draw = arrange(self.app.size, reserved,
+                                  lambda w, h: fits(state.layers, state.bias, w, h, names, classes))
+            draw = draw and not self.matrix
+            share = int(self.app.size.height * SHARE)
+            budget = (space.width, space.height)
+            if draw:  # as airy as the row's share of the height allows, as tight as the network needs
+                airy = min(space.height, share - 2)
+                budget = (space.width, airy if fits(state.layers, state.bias, space.width, airy, names,
+                                                    classes) else space.height)
+            self._frame_key, self._frame_value = key, (draw, budget, space.learned, min(space.height + 2, share))
+        return self._frame_value
 
     def on_resize(self) -> None:
         if self._last is not None:
