@@ -49,7 +49,7 @@ def _epoch_mean(st: SessionState, digits: int, compact: bool = False) -> str:
     if st.epoch_running_loss is not None:
         return short(st.epoch_running_loss, digits)
     if len(st.epoch_loss):
-        return short(st.epoch_loss[-1], digits) + ("" if compact else " (last epoch)")
+        return short(st.epoch_loss[-1], digits) + ("" if compact else " (last)")
     return "·"
 
 
@@ -60,7 +60,7 @@ def render_strip(st: SessionState, compact: bool = False) -> Text:
     """
     cur = st.current
     _, nxt = _phases(st, compact)
-    digits, gap = 4, "  " if compact else "   "
+    digits, gap = 4, "  "
     text = Text(no_wrap=True, overflow="ellipsis")
 
     def put(label: str, value: str | Text) -> None:

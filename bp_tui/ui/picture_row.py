@@ -111,8 +111,8 @@ class PictureRow(Horizontal):
             drawing.show(state, selection, sample, scenario.feature_names, scenario.target_names, budget)
             rows = len(drawing._strips)
         else:
-            diagram.show(state, selection, sample)
-            rows = min(diagram.get_content_height(None, None, budget[0]), budget[1])
+            diagram.show(state, selection, sample)  # it scrolls: at most the row's share of the height
+            rows = min(diagram.get_content_height(None, None, budget[0]), height - 2)
         # a big terminal gives the row up to 45% of its height (a bigger map), never less than the network
         rows = max(rows + 2, height)
         if rows != self._rows:
