@@ -20,6 +20,7 @@ from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.output_step import output_step
 from ..engine.state import FORWARD, BatchView, SessionState
 from .fmt import number, relative_error
+from .description_screen import reflow
 from .output_text import render_output_step
 from .selection import Selection
 
@@ -50,7 +51,7 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
         parts.append(_check_line(check, digits))
     if batch is None:
         if intro.strip():
-            parts.append(Text("\n" + intro.strip() + "\n", style="italic"))
+            parts.append(Text("\n" + reflow(intro) + "\n", style="italic"))
         parts.append(_what_comes(sel))
         return Group(*parts)
     if batch is not cur:

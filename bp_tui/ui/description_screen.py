@@ -17,6 +17,12 @@ from textual.widgets import Static
 from ..engine import Scenario
 
 
+def reflow(text: str) -> str:
+    """Paragraphs (blank-line separated) with their line breaks undone, so they wrap to any width."""
+    paragraphs = [" ".join(line.strip() for line in block.splitlines()) for block in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def about(scenario: Scenario) -> Text:
     """Title, network and data in one line each, then the description."""
     text = Text(scenario.title, style="bold")
@@ -24,7 +30,7 @@ def about(scenario: Scenario) -> Text:
     text.append(f"\nnetwork {layers}, {', '.join(scenario.activations)}; loss {scenario.loss}; "
                 f"{scenario.samples} training samples; learning rate {scenario.learning_rate:g}", style="dim")
     text.append("\n\n")
-    text.append(scenario.description.strip() or "This scenario has no description.")
+    text.append(reflow(scenario.description) or "This scenario has no description.")
     return text
 
 

@@ -31,3 +31,9 @@ def test_seed_output_step_reads_like_the_slides():
     assert "loss (mean squared error) error² 3² = 9" in rows
     assert "∂L slope of the loss 2 × error 2 × 3 = 6" in rows
     assert "taken with respect to the output node's value" in rows
+
+
+def test_a_description_reflows_to_any_width():
+    from bp_tui.ui.description_screen import reflow
+
+    assert reflow("One line\nand its end.\n\n  Second\n  paragraph.\n") == "One line and its end.\n\nSecond paragraph."
