@@ -19,8 +19,8 @@ from textual.widgets import Static
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.output_step import output_step
 from ..engine.state import FORWARD, BatchView, SessionState
-from .fmt import number, relative_error
 from .description_screen import reflow
+from .fmt import number, relative_error
 from .output_text import render_output_step
 from .selection import Selection
 
