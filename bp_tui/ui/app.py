@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from rich.text import Text
 from textual import events, work
@@ -29,8 +29,8 @@ from .counters import CountersPane
 from .diagram import NetworkDiagram
 from .dialog import Palette
 from .files import FileActions
-from .look import LookActions
 from .keys import KEYS, bindings
+from .look import LookActions
 from .loss_chart import LossChart
 from .selection import Selection, clamp, default_selection
 from .watch_pane import WatchPane
@@ -202,7 +202,7 @@ class BpTuiApp(LookActions, FileActions, App):
 
     def _report(self, hit: BreakpointHit) -> None:
         if hit.weight is not None:  # select where the NaN/inf started, so v checks that weight
-            self.selection = Selection(*hit.weight)
+            self.selection = hit.weight
         self.say(f"⛔ breakpoint: {hit.message}", style="bold red")
         self.notify(hit.message, title="Breakpoint", severity="warning", timeout=6)
         self.publish()

@@ -18,16 +18,14 @@ from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.state import FORWARD, BatchView, SessionState
-from .fmt import number
+from .fmt import number, relative_error
 from .selection import Selection
 
 MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
 
 
 def weight_name(sel: Selection) -> str:
-    if sel.is_bias:
-        return f"b{sel.layer}[{sel.j}]: bias of layer {sel.layer} node {sel.j}"
-    return f"W{sel.layer}[{sel.i}→{sel.j}]: layer {sel.layer - 1} node {sel.i} → layer {sel.layer} node {sel.j}"
+    return sel.describe()
 
 
 class BreakdownPane(Static):
@@ -52,7 +50,7 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
         return Group(*parts)
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
-    bd = weight_breakdown(batch, sel.layer, sel.i, sel.j, state.learning_rate, state.activations[sel.layer])
+    bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[sel.layer])
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
     parts.append(_update_lines(bd, digits, applied=batch is not cur))
@@ -147,7 +145,7 @@ def _check_line(check, digits: int | None) -> Text:
     text = Text("gradient check: ", style="bold")
     text.append(f"backprop {number(check.backprop, digits)}  vs  slope of the batch loss "
                 f"(central differences, h={check.step:.1g}) {number(check.finite_difference, digits)}: ")
-    text.append(f"relative error {check.relative_error:.2g} ", style="bold green" if ok else "bold red")
+    text.append(f"relative error {relative_error(check.relative_error)} ", style="bold green" if ok else "bold red")
     text.append("✓ agrees" if ok else "✗ disagrees", style="green" if ok else "red")
     if check.kink:
         text.append("  (a ReLU crossed 0 within the nudge: the slope is not defined there)", style="yellow")

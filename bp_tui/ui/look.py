@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..engine.debugger import Watch
 from .diagram import NetworkDiagram
+from .fmt import relative_error
 from .selection import Selection, change_layer, cycle, move
 
 
@@ -51,10 +52,11 @@ class LookActions:
 
         sel = self.selection
         with self.lock:
-            check = check_weight(self.session, sel.layer, sel.i, sel.j)
+            check = check_weight(self.session, sel)
             self.gradcheck = (self.debugger.timeline.position, sel, check)
         verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
-        self.say(f"gradient check of {check.name}: relative error {check.relative_error:.2g}, backprop {verdict}")
+        error = relative_error(check.relative_error)
+        self.say(f"gradient check of {check.name}: relative error {error}, backprop {verdict}")
         self.publish()
 
     def action_gradcheck_all(self) -> None:
@@ -63,11 +65,12 @@ class LookActions:
         with self.lock:
             result = check_network(self.session)
             worst = result.worst
-            self.selection = Selection(worst.layer, worst.i, worst.j)
+            self.selection = worst.param
             self.gradcheck = (self.debugger.timeline.position, self.selection, worst)
         scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
         kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
-        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {worst.relative_error:.2g}")
+        error = relative_error(worst.relative_error)
+        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {error}")
         self.publish()
 
     def _toggle_watch(self, watch: Watch) -> None:
@@ -78,10 +81,10 @@ class LookActions:
 
     def action_watch_weight(self) -> None:
         sel = self.selection
-        self._toggle_watch(Watch(sel.layer, sel.i, sel.j))
+        self._toggle_watch(sel)
 
     def action_watch_node(self) -> None:
-        self._toggle_watch(Watch(self.selection.layer, "node", self.selection.j))
+        self._toggle_watch(self.selection.feeds)
 
     def action_breakpoints(self) -> None:
         from .breakpoints_screen import BreakpointsScreen
