@@ -151,13 +151,15 @@ class Mash:
         self.tmux("resize-window", "-t", "bp", "-x", str(width), "-y", str(height), check=False)
 
     def answers(self) -> bool:
-        """Back at 120x40 with no dialog, ``?`` opens the help screen."""
+        """Back at 120x40 with no dialog, ``?`` opens the help screen (tried again
+        every 2 s: a key may have gone to a dialog still closing)."""
         self.resize(120, 40)
-        for _ in range(2):
+        deadline = time.monotonic() + ANSWER_TIMEOUT
+        while time.monotonic() < deadline:
             self.tmux("send-keys", "-t", "bp", "Escape", "Escape", "Escape", "Escape")
-            time.sleep(0.3)
+            time.sleep(0.2)
             self.tmux("send-keys", "-t", "bp", "?")
-            if self.wait_for("bp-tui help", ANSWER_TIMEOUT / 2):
+            if self.wait_for("bp-tui help", 2.0):
                 self.tmux("send-keys", "-t", "bp", "Escape")
                 return True
         return False

@@ -18,7 +18,7 @@ from bp_tui.engine.scenario import bundled_names
 pytestmark = pytest.mark.skipif(not tmux_available() and os.environ.get("CI") != "true",
                                 reason="tmux is not installed")
 
-KEYS_PER_SCENARIO = 60
+KEYS_PER_SCENARIO = 50
 
 
 @pytest.mark.parametrize("name", [*bundled_names(), "wide784"])
