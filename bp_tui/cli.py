@@ -80,15 +80,14 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def run_trace(argv: list[str]) -> int:
-    from .engine.trace import dumps, trace_records
+    from .engine.threads import use_threads_for
+    from .engine.trace import write_trace
 
     args = _trace_parser().parse_args(argv)
-    session = TrainingSession(load_scenario(args.scenario))
-    out = sys.stdout
-    for record in trace_records(session, args.updates):
-        out.write(dumps(record))
-        out.write("\n")
-    out.flush()
+    scenario = load_scenario(args.scenario)
+    use_threads_for(scenario)  # BLAS threads for this network, not the machine's default
+    write_trace(TrainingSession(scenario), sys.stdout, args.updates)
+    sys.stdout.flush()
     return 0
 
 
