@@ -55,14 +55,16 @@ def update_record(step: int, applied: BatchView, per_layer=_lists) -> dict:
 
 
 def _records(session: TrainingSession, updates: int | None, per_layer) -> Iterator[dict]:
-    yield initial_record(session.W, session.b, per_layer)
+    scores = session.scorer.trace_keys  # test_loss, accuracy, test_accuracy: {} without held-out samples
+    yield {**initial_record(session.W, session.b, per_layer), **scores(session.updates_done, session.W, session.b)}
     done = 0
     while not session.finished and (updates is None or done < updates):
         session.finish_update()
         done += 1
         applied: Any = session.applied
         assert applied is not None  # finish_update applies a batch
-        yield update_record(session.updates_done, applied, per_layer)
+        record = update_record(session.updates_done, applied, per_layer)
+        yield {**record, **scores(session.updates_done, session.W, session.b)}
 
 
 def trace_records(session: TrainingSession, updates: int | None = None) -> Iterator[dict]:
