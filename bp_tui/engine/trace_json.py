@@ -91,20 +91,22 @@ def _contiguous(record: dict) -> dict:
 
 def _marked(record: dict, odd: np.ndarray) -> dict:
     """The record with the numbers where ``odd`` (in :func:`_numbers`' order) made NaN."""
-    marked, at = {}, 0
+    marked: dict = {}
+    at = 0
     for key, v in record.items():
         if isinstance(v, float):
             marked[key] = float("nan") if odd[at] else v
             at += 1
         elif isinstance(v, list | tuple):
-            marked[key] = []
+            arrays: list = []
             for a in v:
                 if isinstance(a, np.ndarray):
                     here = odd[at:at + a.size].reshape(a.shape)
-                    marked[key].append(np.where(here, np.nan, a) if here.any() else np.ascontiguousarray(a))
+                    arrays.append(np.where(here, np.nan, a) if here.any() else np.ascontiguousarray(a))
                     at += a.size
                 else:
-                    marked[key].append(a)
+                    arrays.append(a)
+            marked[key] = arrays
         else:
             marked[key] = v
     return marked
