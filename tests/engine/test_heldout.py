@@ -248,3 +248,14 @@ def test_generated_heldout_traces_are_the_same_bytes_in_two_processes():
     first, second = (subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
                      for _ in range(2))
     assert first == second and first.count("\n") == 4 and '"test_accuracy"' in first
+
+
+def test_cli_trace_spells_a_nonfinite_heldout_loss_as_json_does(tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_text('title = "d"\n[network]\nlayers = [2, 3, 1]\nactivations = ["relu", "identity"]\nseed = 1\n'
+                    f'[data]\ninputs = {ROWS}\ntargets = {[[1e150]] * 10}\ntest_fraction = 0.2\n'
+                    '[training]\nloss = "mse"\nlearning_rate = 10.0\nepochs = 20\n')
+    out = subprocess.run([sys.executable, "-m", "bp_tui", "trace", str(path)], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.splitlines()
+    assert len(out) == 21 and "null" not in out[-1]
+    assert not math.isfinite(json.loads(out[-1])["test_loss"])
