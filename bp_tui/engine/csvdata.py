@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .csvrows import (MAX_CLASSES, MAX_CSV_BYTES, MAX_COLUMNS, CsvFile, Targets, as_number, cell,
-                      is_blank, quote)
 from .csvfast import plain_numbers
+from .csvrows import MAX_CLASSES, MAX_COLUMNS, MAX_CSV_BYTES, CsvFile, Targets, as_number, cell, is_blank, quote
 from .fields import ScenarioError
 
 __all__ = ["MAX_CLASSES", "MAX_COLUMNS", "MAX_CSV_BYTES", "read_csv", "read_header"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -187,7 +187,7 @@ class CsvFile:
         """``(line number, cells)`` of each non-blank row after the header, by Python's csv module."""
         return self._careful(self.header_line)
 
-    def _careful(self, after: int) -> Iterator[tuple[int, list[str]]]:
+    def _careful(self, after: int) -> Generator[tuple[int, list[str]], None, None]:
         self.handle.seek(0)
         text = io.TextIOWrapper(self.handle, encoding="utf-8-sig", newline="")
         reader = csv.reader(text)
@@ -256,13 +256,13 @@ class Targets:
         if self.given is not None:
             classes, codes = list(self.given), self.codes[:count]
         else:
+            line, text = self.first_text or (0, "")
             if self.too_many:
-                raise self._fail(self.first_text[0] if self.first_text else 0,
-                                 f"{quote(self.first_text[1] if self.first_text else '')} is not a number, "
+                raise self._fail(line, f"{quote(text)} is not a number, "
                                  f"and the column has more than {MAX_CLASSES} different values: too many "
                                  f"classes (one output node each; at most {MAX_CLASSES})")
             classes = sorted(self.labels)
-            order = np.empty(len(self.labels), dtype=np.int64)
+            order = np.empty(len(self.labels), dtype=np.int32)
             rank = {label: k for k, label in enumerate(classes)}
             for label, code in self.labels.items():
                 order[code] = rank[label]
