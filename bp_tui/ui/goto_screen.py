@@ -45,7 +45,8 @@ class GotoScreen(ModalScreen[tuple[str, int] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         target = parse_target(event.value)
         if target is None:
+            shown = printable(event.value, quote=True)
             self.query_one("#goto-error", Static).update(
-                Text(f"not an update or epoch: {printable(event.value, quote=True)} (try 120, or e3)", style="bold red"))
+                Text(f"not an update or epoch: {shown} (try 120, or e3)", style="bold red"))
             return
         self.dismiss(target)
