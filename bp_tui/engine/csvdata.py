@@ -25,7 +25,7 @@ import numpy as np
 
 from .csvfast import plain_numbers
 from .csvrows import MAX_CLASSES, MAX_COLUMNS, MAX_CSV_BYTES, CsvFile, Targets, as_number, cell, is_blank, quote
-from .fields import ScenarioError
+from .fields import ScenarioError, printable
 
 __all__ = ["MAX_CLASSES", "MAX_COLUMNS", "MAX_CSV_BYTES", "read_csv", "read_header"]
 
@@ -76,7 +76,8 @@ def read_csv(scenario_path: str, where: str, csv_path: Path, target_columns: lis
         block, labels = column.finish(count, MAX_TARGET_BYTES)
         blocks.append(block)
         target_nodes.extend((column.name, label) for label in labels)
-    return inputs, np.hstack(blocks), features, target_nodes
+    shown = [printable(name, 100) for name in features]  # names from the file, shown in the app
+    return inputs, np.hstack(blocks), shown, target_nodes
 
 
 def _fill(source: CsvFile, feature_idx: list[int], features: list[str], inputs: np.ndarray,

@@ -15,8 +15,8 @@ import numpy as np
 
 from . import activations, losses
 from .breakpoints import read_breakpoints
-from .fields import ScenarioError, Table, counted, describe, matrix_at, vector_at
-from .files import FileProblem, read_regular
+from .fields import ScenarioError, Table, counted, describe, matrix_at, printable, vector_at
+from .files import FileProblem, check_path, read_regular, why
 from .limits import layers_at
 from .network import INITS, initial_weights
 from .scenario_data import read_data
@@ -105,14 +105,19 @@ def resolve_scenario(name_or_path: str) -> Path:
     if not str(name_or_path).strip():
         raise ScenarioError(describe(str(name_or_path)), "scenario",
                             "empty name (expected a file or a bundled scenario)")
-    path = Path(name_or_path)
-    if path.is_file() or path.suffix == ".toml" or len(path.parts) > 1:
-        return path
-    bundled = bundled_dir() / f"{name_or_path}.toml"
-    if bundled.is_file():
-        return bundled
-    if path.exists():  # e.g. a folder: load_scenario says what it is
-        return path
+    try:
+        path = Path(check_path(name_or_path))
+        if path.suffix == ".toml" or len(path.parts) > 1 or path.is_file():
+            return path
+        bundled = bundled_dir() / f"{name_or_path}.toml"
+        if bundled.is_file():
+            return bundled
+        if path.exists():  # e.g. a folder: load_scenario says what it is
+            return path
+    except FileProblem as problem:
+        raise ScenarioError(str(name_or_path), "file", str(problem)) from None
+    except OSError as exc:  # a name longer than the system allows
+        raise ScenarioError(str(name_or_path), "file", why(exc)) from None
     raise ScenarioError(
         str(name_or_path), "scenario",
         f"no such file or bundled scenario (bundled: {', '.join(bundled_names())})",
@@ -170,10 +175,10 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     """Validate a parsed document; every problem names its field."""
     top = Table(path, "", document)
     top.only_keys(TOP_KEYS)
-    title = top.string("title")
+    title = printable(top.string("title"), 200)  # shown in the app and the terminal: no escape codes
     if not title.strip():
         raise top.fail("title", "must not be empty")
-    description = top.string("description", "")
+    description = "\n".join(printable(line, 10_000) for line in top.string("description", "").split("\n"))
 
     network = top.table("network")
     network.only_keys(NETWORK_KEYS)
