@@ -186,6 +186,8 @@ class TrainingSession:
             test_loss_history=frozen(self.scorer.test_loss_history(self.updates_done)),
             test_accuracy_history=frozen(self.scorer.test_accuracy_history(self.updates_done)),
             accuracy=self.scorer.accuracy(self.W, self.b),
+            confusion=self.scorer.confusion(self.W, self.b),
+            test_confusion=self.scorer.confusion(self.W, self.b, heldout=True),
         )
 
     # ----------------------------------------------------------------- phases

@@ -112,6 +112,10 @@ class SessionState:
     test_loss_history: np.ndarray | None = None
     test_accuracy_history: np.ndarray | None = None
     accuracy: float | None = None  # over all training samples, with the current weights
+    # Counts [target class, predicted class] with the current weights (bce: 2 x 2 over
+    # every output value); None for mse, test_confusion None without held-out samples.
+    confusion: np.ndarray | None = None
+    test_confusion: np.ndarray | None = None
 
     @property
     def test_loss(self) -> float | None:

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..engine.fields import printable, whole_number
+from .dialog import Dialog
 
 PATTERN = re.compile(r"^\s*(?:(u|update|e|epoch)\s*)?([0-9]+)\s*$", re.IGNORECASE)
 
@@ -28,7 +28,7 @@ def parse_target(text: str) -> tuple[str, int] | None:
         return None
 
 
-class GotoScreen(ModalScreen[tuple[str, int] | None]):
+class GotoScreen(Dialog[tuple[str, int] | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, updates_done: int, total: int, epochs: int) -> None:

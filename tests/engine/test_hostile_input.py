@@ -124,7 +124,8 @@ def test_a_path_longer_than_the_system_allows(tmp_path):
 
 # --------------------------------------------------------------- numbers
 def test_layers_of_astronomical_size(tmp_path):
-    network = '[network]\nlayers = [%s, %s, 1]\nactivations = ["relu", "identity"]' % (10**200, 10**200)
+    huge = 10**200
+    network = f'[network]\nlayers = [{huge}, {huge}, 1]\nactivations = ["relu", "identity"]'
     (tmp_path / "s.toml").write_text(scenario_text(network=network))
     error = refused(tmp_path / "s.toml")
     assert error.where == "network.layers[0]" and "at most 10,000,000 nodes" in error.what
@@ -177,7 +178,8 @@ def test_a_network_deeper_than_the_limit(tmp_path):
 
 # --------------------------------------------------------------- echoed text
 def test_control_characters_never_reach_a_message(tmp_path):
-    (tmp_path / "s.toml").write_text(scenario_text().replace('title = "t"', 'title = "t"\n"k\\u001b]0;evil\\u0007" = 1'))
+    bad_key = '"k\\u001b]0;evil\\u0007" = 1'
+    (tmp_path / "s.toml").write_text(scenario_text().replace('title = "t"', 'title = "t"\n' + bad_key))
     error = refused(tmp_path / "s.toml")
     assert error.where == "k\\x1b]0;evil\\x07" and "\x1b" not in str(error)
 
