@@ -15,18 +15,28 @@ app saves or copies it.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
-from .breakdown import loss_slope_assembly, weight_breakdown
-from .explain_math import (LOSS_FORMULAS, OUTPUT_SLOPE_FORMULAS, activation_slope, activation_value, factor,
-                           num, output_slope, product, sample_loss, total)
-from .explain_update import update_lines
+from .breakdown import loss_slope_assembly
+from .explain_math import (
+    EXPAND_TERMS,
+    LOSS_FORMULAS,
+    OUTPUT_SLOPE_FORMULAS,
+    activation_slope,
+    activation_value,
+    factor,
+    num,
+    output_slope,
+    product,
+    sample_loss,
+    total,
+)
+from .explain_update import gradient_lines, update_lines
 from .fields import ScenarioError
 from .scenario import Scenario
 from .session import TrainingSession
 from .state import BatchView
 
-EXPAND_TERMS = 8  # sums of up to this many terms are written out term by term
 ROW_LIMIT = 2000  # rows per table before "... n more" (a 784-input network has 100k weights)
 
 Param = tuple[int, "int | None", int]  # (layer, from-node or None for a bias, to-node)
@@ -36,7 +46,7 @@ _NAME = re.compile(r"^\s*(?:W(\d+)\[\s*(\d+)\s*,\s*(\d+)\s*\]|b(\d+)\[\s*(\d+)\s
 def parse_parameter(name: str, scenario: Scenario) -> Param:
     """``W2[1,0]`` -> (2, 1, 0); ``b2[0]`` -> (2, None, 0); anything else is a user error."""
     match = _NAME.match(name)
-    fail = lambda what: ScenarioError(scenario.path, "--weight", what)  # noqa: E731
+    fail = lambda what: ScenarioError(scenario.path, "--weight", what)
     if not match:
         raise fail(f"expected a weight such as W2[1,0] or a bias such as b2[0], got {name!r}")
     depth = len(scenario.layers) - 1
@@ -95,7 +105,7 @@ def _document(s: Scenario, batch: BatchView, step: int, param: Param | None, ses
     yield from _loss(s, batch, depth)
     yield from _backward(s, batch, depth)
     params = [param] if param is not None else _all_params(s, depth)
-    yield from _gradients(s, batch, params)
+    yield from gradient_lines(s, batch, params, _limited)
     yield from update_lines(s, batch, params, session, _limited)
 
 
@@ -270,33 +280,3 @@ def _hidden_row(s: Scenario, batch: BatchView, layer: int, k: int, j: int) -> st
     z, a = batch.pre_activations[layer][k, j], batch.node_values[layer][k, j]
     return (f"| #{batch.sample_indices[k]} | {j} | ${slope}$ | "
             f"${activation_slope(act, z, a, batch.activation_slopes[layer][k, j])}$ |")
-
-
-def _gradients(s: Scenario, batch: BatchView, params: list[Param]) -> Iterator[str]:
-    n = len(batch.sample_indices)
-    yield ""
-    yield "## Gradients"
-    yield ""
-    yield ("The gradient of a weight is, per sample, the product of the node value feeding into it, the "
-           "loss slope at the node it feeds into and the activation slope there; then the mean over the "
-           "batch. For a bias the node value is 1.")
-    yield ""
-    yield "| parameter | sample | node value × loss slope × activation slope | gradient |"
-    yield "|---|---|---|---|"
-    yield from _limited((row for p in params for row in _gradient_rows(s, batch, p)), len(params) * (n + (n > 1)))
-
-
-def _gradient_rows(s: Scenario, batch: BatchView, param: Param) -> Iterator[str]:
-    layer, i, j = param
-    bd = weight_breakdown(batch, layer, i, j, s.learning_rate, s.activations[layer - 1])
-    assert bd is not None
-    name, n = f"`{parameter_name(param)}`", len(bd.sample_indices)
-    for k in range(n):
-        last = n == 1
-        grad = f"${num(bd.gradient)}$" if last else ""
-        yield (f"| {name if k == 0 else ''} | #{bd.sample_indices[k]} | "
-               f"${product(bd.node_value[k], bd.loss_slope[k], bd.activation_slope[k])} = {num(bd.product[k])}$ | "
-               f"{grad} |")
-    if n > 1:
-        terms = " + ".join(factor(v) for v in bd.product) if n <= EXPAND_TERMS else f"\\text{{{n} products}}"
-        yield f"| | mean | $\\frac{{1}}{{{n}}}({terms})$ | ${num(bd.gradient)}$ |"

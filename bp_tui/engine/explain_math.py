@@ -13,6 +13,7 @@ import math
 EXACT_DIGITS = 10  # a shortest round-trip form up to this long is printed as it is
 SHOWN_DIGITS = 10  # otherwise this many significant digits
 MIN_DIGITS = 8  # and never fewer (trailing zeros kept when rounding shortens it)
+EXPAND_TERMS = 8  # sums of up to this many terms are written out term by term
 
 
 def _significant(text: str) -> int:

@@ -1,14 +1,16 @@
-"""The worked example's last part: every parameter's update with its numbers.
+"""The worked example's last parts: every parameter's gradient and update, with numbers.
 
-With plain SGD a weight moves by ``w − learning_rate × gradient``; the new
+The gradient is the slides' product per sample (read from ``breakdown``), then
+the mean over the batch.  With plain SGD a weight moves by ``w − learning_rate × gradient``; the new
 value shown is the one training actually wrote (``BatchView.weights_after``).
 """
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
-from .explain_math import num, product
+from .breakdown import weight_breakdown
+from .explain_math import EXPAND_TERMS, factor, num, product
 from .state import BatchView
 
 
@@ -47,3 +49,33 @@ def _sgd_row(batch: BatchView, param, lr: float) -> str:
     before, gradient, after = _values(batch, param)
     return (f"| `{_name(param)}` | ${num(before)}$ | ${num(before)} - {product(lr, gradient)} = {num(after)}$ | "
             f"${num(after)}$ |")
+
+
+def gradient_lines(s, batch: BatchView, params: list, limited: Callable) -> Iterator[str]:
+    n = len(batch.sample_indices)
+    yield ""
+    yield "## Gradients"
+    yield ""
+    yield ("The gradient of a weight is, per sample, the product of the node value feeding into it, the "
+           "loss slope at the node it feeds into and the activation slope there; then the mean over the "
+           "batch. For a bias the node value is 1.")
+    yield ""
+    yield "| parameter | sample | node value × loss slope × activation slope | gradient |"
+    yield "|---|---|---|---|"
+    yield from limited((row for p in params for row in _gradient_rows(s, batch, p)), len(params) * (n + (n > 1)))
+
+
+def _gradient_rows(s, batch: BatchView, param) -> Iterator[str]:
+    layer, i, j = param
+    bd = weight_breakdown(batch, layer, i, j, s.learning_rate, s.activations[layer - 1])
+    assert bd is not None
+    name, n = f"`{_name(param)}`", len(bd.sample_indices)
+    for k in range(n):
+        last = n == 1
+        grad = f"${num(bd.gradient)}$" if last else ""
+        yield (f"| {name if k == 0 else ''} | #{bd.sample_indices[k]} | "
+               f"${product(bd.node_value[k], bd.loss_slope[k], bd.activation_slope[k])} = {num(bd.product[k])}$ | "
+               f"{grad} |")
+    if n > 1:
+        terms = " + ".join(factor(v) for v in bd.product) if n <= EXPAND_TERMS else f"\\text{{{n} products}}"
+        yield f"| | mean | $\\frac{{1}}{{{n}}}({terms})$ | ${num(bd.gradient)}$ |"

@@ -16,7 +16,6 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from bp_tui.engine import ScenarioError, load_scenario
 from bp_tui.engine.explain import explain_update, parse_parameter
-
 from tests.engine.helpers import scenario
 
 torch.set_default_dtype(torch.float64)
@@ -125,9 +124,9 @@ def test_weight_names_follow_the_app():
 
 # ------------------------------------------------------------------ every number, against PyTorch
 CASES = {
-    "tanh-sigmoid-mse": dict(layers=[3, 4, 2], activations=["tanh", "sigmoid"], loss="mse"),
-    "relu-softmax-ce": dict(layers=[3, 5, 3], activations=["leaky_relu", "softmax"], loss="cross_entropy"),
-    "sigmoid-bce": dict(layers=[2, 3, 3, 1], activations=["sigmoid", "tanh", "sigmoid"], loss="bce"),
+    "tanh-sigmoid-mse": {"layers": [3, 4, 2], "activations": ["tanh", "sigmoid"], "loss": "mse"},
+    "relu-softmax-ce": {"layers": [3, 5, 3], "activations": ["leaky_relu", "softmax"], "loss": "cross_entropy"},
+    "sigmoid-bce": {"layers": [2, 3, 3, 1], "activations": ["sigmoid", "tanh", "sigmoid"], "loss": "bce"},
 }
 
 
@@ -187,7 +186,7 @@ def test_every_number_agrees_with_pytorch(case):
     spec = CASES[case]
     Z, A, per_sample, loss_slopes, Wt, bt = _torch_pass(spec, X, T, W, b)
     doc = explain_update(s)
-    close = dict(rel=1e-8, abs=1e-12)
+    close = {"rel": 1e-8, "abs": 1e-12}
     forward = rows(section(doc, "Forward pass"))
     depth = len(spec["activations"])
     expected_forward = [(l, k, j) for l in range(depth) for k in range(3) for j in range(spec["layers"][l + 1])]
