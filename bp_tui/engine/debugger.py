@@ -10,8 +10,9 @@ notebook.  Still pure NumPy: no UI here.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, ContextManager
+from typing import ContextManager
 
 import numpy as np
 
