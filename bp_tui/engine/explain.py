@@ -43,10 +43,10 @@ Param = tuple[int, "int | None", int]  # (layer, from-node or None for a bias, t
 _NAME = re.compile(r"^\s*(?:W(\d+)\[\s*(\d+)\s*,\s*(\d+)\s*\]|b(\d+)\[\s*(\d+)\s*\])\s*$")
 
 
-def parse_parameter(name: str, scenario: Scenario) -> Param:
-    """``W2[1,0]`` -> (2, 1, 0); ``b2[0]`` -> (2, None, 0); anything else is a user error."""
+def parse_parameter(name: str, scenario: Scenario, option: str = "--weight") -> Param:
+    """``W2[1,0]`` -> (2, 1, 0); ``b2[0]`` -> (2, None, 0); anything else is a user error (of ``option``)."""
     match = _NAME.match(name)
-    fail = lambda what: ScenarioError(scenario.path, "--weight", what)
+    fail = lambda what: ScenarioError(scenario.path, option, what)
     if not match:
         raise fail(f"expected a weight such as W2[1,0] or a bias such as b2[0], got {name!r}")
     depth = len(scenario.layers) - 1
