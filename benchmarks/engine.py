@@ -42,8 +42,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bp_tui.engine.scenario import scenario_from_dict
-from bp_tui.engine.session import TrainingSession
+from bp_tui.engine.scenario import scenario_from_dict  # noqa: E402
+from bp_tui.engine.session import TrainingSession  # noqa: E402
 
 #: Enough epochs that no timed run reaches the end of training.
 EPOCHS = 10**8

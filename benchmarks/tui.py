@@ -72,13 +72,13 @@ if "--blas-default" not in sys.argv:
     for _name in BLAS_VARS:
         os.environ.setdefault(_name, "1")
 
-import numpy as np
-from rich.cells import cell_len
-from rich.segment import ControlType
-from textual import events
+import numpy as np  # noqa: E402
+from rich.cells import cell_len  # noqa: E402
+from rich.segment import ControlType  # noqa: E402
+from textual import events  # noqa: E402
 
-from bp_tui.engine import TrainingSession, scenario_from_dict
-from bp_tui.ui.app import BpTuiApp, create_app
+from bp_tui.engine import TrainingSession, scenario_from_dict  # noqa: E402
+from bp_tui.ui.app import BpTuiApp, create_app  # noqa: E402
 
 SIZE = (120, 40)
 EPOCHS = 10**6

@@ -10,9 +10,8 @@ notebook.  Still pure NumPy: no UI here.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ContextManager
+from typing import Callable, ContextManager
 
 import numpy as np
 

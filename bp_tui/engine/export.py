@@ -19,8 +19,7 @@ import os
 import secrets
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import Callable, Iterator, TextIO
 
 import numpy as np
 import numpy.lib.format as npy_format

@@ -76,7 +76,7 @@ class Table:
             raise self.fail(self.where(key), "missing (required)")
         return default
 
-    def table(self, key: str, required: bool = True) -> Table | None:
+    def table(self, key: str, required: bool = True) -> "Table | None":
         value = self.get(key, _MISSING if required else None)
         if value is None:
             return None

@@ -26,16 +26,7 @@ from . import losses as _losses
 from .network import hidden_loss_slope, pre_activation, weight_gradient
 from .scenario import Scenario
 from .schedule import Schedule
-from .state import (
-    BACKWARD,
-    FORWARD,
-    UPDATE,
-    BatchView,
-    Phase,
-    SessionState,
-    frozen,
-    frozen_all,
-)
+from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase, SessionState, frozen, frozen_all
 
 
 class PhaseOrderError(RuntimeError):
@@ -54,25 +45,9 @@ class Checkpoint:
 class _Pass:
     """One batch's forward and backward passes, filled in phase by phase."""
 
-    __slots__ = (
-        "A",
-        "T",
-        "W",
-        "W_after",
-        "X",
-        "Z",
-        "activation_slope",
-        "b",
-        "b_after",
-        "batch",
-        "batch_loss",
-        "epoch",
-        "grad_W",
-        "grad_b",
-        "indices",
-        "loss_slope",
-        "sample_loss",
-    )
+    __slots__ = ("epoch", "batch", "indices", "X", "T", "W", "b", "Z", "A",
+                 "sample_loss", "batch_loss", "loss_slope", "activation_slope",
+                 "grad_W", "grad_b", "W_after", "b_after")
 
     def __init__(self, epoch, batch, indices, X, T, W, b, depth):
         self.epoch, self.batch, self.indices = epoch, batch, indices

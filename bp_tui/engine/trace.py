@@ -10,7 +10,7 @@ round-trips); non-finite values print as ``NaN``/``Infinity``/``-Infinity``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from typing import Iterator
 
 from .session import TrainingSession
 from .state import BatchView

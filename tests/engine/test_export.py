@@ -20,16 +20,10 @@ import sys
 import numpy as np
 import pytest
 
-from bp_tui.engine import TrainingSession, export, load_scenario
-from bp_tui.engine.export import (
-    ExportError,
-    atomic_write,
-    load_weights,
-    save_weights,
-    trace_lines,
-    write_csv,
-    write_trace,
-)
+from bp_tui.engine import TrainingSession, load_scenario
+from bp_tui.engine import export
+from bp_tui.engine.export import (ExportError, atomic_write, load_weights, save_weights, trace_lines,
+                                  write_csv, write_trace)
 from bp_tui.engine.trace import trace_records
 from tests.engine.helpers import ROOT
 

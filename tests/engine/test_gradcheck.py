@@ -14,16 +14,12 @@ import warnings
 import numpy as np
 import pytest
 
-from bp_tui.engine import TrainingSession, gradcheck, load_scenario
+from bp_tui.engine import TrainingSession, load_scenario
+from bp_tui.engine import gradcheck
 from bp_tui.engine.activations import Sigmoid, Tanh
 from bp_tui.engine.gradcheck import batch_loss, check_network, check_weight
 from bp_tui.engine.scenario import bundled_names
-from tests.engine.helpers import (
-    assert_same_snapshot,
-    random_scenario,
-    scenario,
-    snapshot,
-)
+from tests.engine.helpers import assert_same_snapshot, random_scenario, scenario, snapshot
 
 TOLERANCE = 1e-6
 

@@ -14,12 +14,7 @@ import numpy as np
 import pytest
 
 from bp_tui.engine import Phase, PhaseOrderError, TrainingSession, load_scenario
-from tests.engine.helpers import (
-    SEED_TOML,
-    assert_same_snapshot,
-    random_scenario,
-    snapshot,
-)
+from tests.engine.helpers import SEED_TOML, assert_same_snapshot, random_scenario, snapshot
 
 
 def three_layers(epochs: int = 2) -> TrainingSession:
