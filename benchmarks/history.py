@@ -66,7 +66,7 @@ def main() -> None:
         median = statistics.median(times) * 1000
         print(f"{mark:>8,} {memory:>11.1f} {len(timeline._sparse):>12} {median:>15.1f} {max(times) * 1000:>12.1f}"
               f"  {train_s:7.1f}")
-    print(f"targets at 100,000 updates: history <= 200 MB, median jump <= 200 ms")
+    print("targets at 100,000 updates: history <= 200 MB, median jump <= 200 ms")
 
 
 if __name__ == "__main__":
