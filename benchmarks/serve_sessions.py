@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
 from serve_helpers import served, session_memory, tab
 
 
-async def classroom(url: str, sessions: int, key_pattern: str) -> tuple[list, list]:
+async def classroom(url: str, sessions: int, key_pattern: str) -> tuple[list, list, float]:
     async with aiohttp.ClientSession() as http:
         tabs = [tab(http, url) for _ in range(sessions)]
         opened = await asyncio.gather(*(t.__aenter__() for t in tabs))

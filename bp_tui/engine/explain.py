@@ -46,7 +46,10 @@ _NAME = re.compile(r"^\s*(?:W(\d+)\[\s*(\d+)\s*,\s*(\d+)\s*\]|b(\d+)\[\s*(\d+)\s
 def parse_parameter(name: str, scenario: Scenario, option: str = "--weight") -> Param:
     """``W2[1,0]`` -> (2, 1, 0); ``b2[0]`` -> (2, None, 0); anything else is a user error (of ``option``)."""
     match = _NAME.match(name)
-    fail = lambda what: ScenarioError(scenario.path, option, what)
+
+    def fail(what: str) -> ScenarioError:
+        return ScenarioError(scenario.path, option, what)
+
     if not match:
         raise fail(f"expected a weight such as W2[1,0] or a bias such as b2[0], got {name!r}")
     depth = len(scenario.layers) - 1
@@ -81,6 +84,7 @@ def explain_update(scenario: Scenario, update: int = 1, weight: str | None = Non
         raise ScenarioError(scenario.path, "--update",
                             f"update {update} does not exist: this scenario has updates 1..{last}")
     session.run_updates(update)
+    assert session.applied is not None
     return explain_batch(scenario, session.applied.view(), update, param, session)
 
 
@@ -198,6 +202,8 @@ def _forward(s: Scenario, batch: BatchView, depth: int) -> Iterator[str]:
 
 def _loss(s: Scenario, batch: BatchView, depth: int) -> Iterator[str]:
     P, T = batch.node_values[depth], batch.targets
+    losses, batch_loss = batch.sample_loss, batch.batch_loss
+    assert losses is not None and batch_loss is not None  # the forward pass is done
     n = len(batch.sample_indices)
     yield ""
     yield "## Prediction, error and loss"
@@ -215,12 +221,12 @@ def _loss(s: Scenario, batch: BatchView, depth: int) -> Iterator[str]:
     yield ""
     yield "| sample | loss $L$ |"
     yield "|---|---|"
-    rows = (f"| #{batch.sample_indices[k]} | ${sample_loss(s.loss, list(P[k]), list(T[k]), batch.sample_loss[k])}$ |"
+    rows = (f"| #{batch.sample_indices[k]} | ${sample_loss(s.loss, list(P[k]), list(T[k]), losses[k])}$ |"
             for k in range(n))
     yield from _limited(rows, n)
     yield ""
-    terms = " + ".join(factor(v) for v in batch.sample_loss) if n <= EXPAND_TERMS else f"\\text{{{n} losses}}"
-    mean = num(batch.batch_loss)
+    terms = " + ".join(factor(v) for v in losses) if n <= EXPAND_TERMS else f"\\text{{{n} losses}}"
+    mean = num(batch_loss)
     yield (f"Batch loss: ${mean}$." if n == 1 else
            f"Batch loss: $\\frac{{1}}{{{n}}}({terms}) = {mean}$.")
 

@@ -22,6 +22,7 @@ def _name(param) -> str:
 def _values(batch: BatchView, param) -> tuple[float, float, float]:
     """(before, gradient, after) of one parameter."""
     layer, i, j = param
+    assert batch.weights_after is not None and batch.biases_after is not None  # a finished update
     if i is None:
         return (float(batch.biases[layer][j]), float(batch.grad_biases[layer][j]),
                 float(batch.biases_after[layer][j]))

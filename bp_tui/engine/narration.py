@@ -61,9 +61,9 @@ def narrate(state: SessionState, selection: tuple, sample: int = 0) -> Narration
     phase = state.last_phase
     if phase is None:
         return Narration("Ready: press f and the forward pass starts at the input layer.", "")
-    if phase.kind == FORWARD:
+    if phase.kind == FORWARD and phase.layer is not None:
         return _forward(state, state.current, phase.layer, selection, sample)
-    if phase.kind == BACKWARD:
+    if phase.kind == BACKWARD and phase.layer is not None:
         return _backward(state, state.current, phase.layer, selection, sample)
     return _update(state, state.applied, selection)
 
@@ -97,7 +97,7 @@ def _forward(state: SessionState, batch: BatchView, layer: int, sel: tuple, samp
     made = (f"the prediction{where} is {total}" if act == "identity" else
             f"output node {j} adds up to {total} and {act} makes the prediction {say(p)}")
     return Narration(f"forward, the output: {made}; the error is {say(p)} − {_factor(t)} = "
-                     f"{say(p - t)} and the loss is {say(batch.batch_loss)}{note}", total)
+                     f"{say(p - t)} and the loss is {say(batch.batch_loss or 0.0)}{note}", total)
 
 
 def _backward(state: SessionState, batch: BatchView, layer: int, sel: tuple, sample: int) -> Narration:
@@ -118,6 +118,7 @@ def _backward(state: SessionState, batch: BatchView, layer: int, sel: tuple, sam
         return Narration(f"backward, the output: the slope of the loss at {where} is {how}{grad[0]}{note}",
                          grad[1] or how)
     asm = loss_slope_assembly(batch, layer, j)
+    assert asm is not None  # this layer's backward phase is done
     width = asm.weight.shape[0]
     if width > MAX_TERMS:
         how = say(slope)
@@ -133,6 +134,7 @@ def _gradient(state: SessionState, batch: BatchView, layer: int, sel: tuple, j: 
     if sel_layer != layer:
         return "", ""
     bd = weight_breakdown(batch, layer, i, sel_j, state.learning_rate, state.activations[layer])
+    assert bd is not None
     product = f"{_times(bd.node_value[s], bd.loss_slope[s], bd.activation_slope[s])} = {say(bd.product[s])}"
     n = len(bd.sample_indices)
     mean = "" if n == 1 else f", and over the batch's {n} samples the mean is {say(bd.gradient)}"
@@ -141,7 +143,7 @@ def _gradient(state: SessionState, batch: BatchView, layer: int, sel: tuple, j: 
 
 def _update(state: SessionState, batch: BatchView | None, sel: tuple) -> Narration:
     layer, i, j = sel
-    if batch is None or batch.weights_after is None:
+    if batch is None or batch.weights_after is None or batch.biases_after is None:
         return Narration("update: every weight moves by the learning rate times its gradient.", "")
     if i is None:
         w, g, new = batch.biases[layer][j], batch.grad_biases[layer][j], batch.biases_after[layer][j]
