@@ -13,9 +13,14 @@ the sessions'); every part of the command is ``shlex.quote``d.
 
 from __future__ import annotations
 
+import errno
 import shlex
+import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..engine.fields import ScenarioError
 
 #: ``bp-tui serve`` passes these ``bp-tui SCENARIO`` options on to every session.
 SESSION_OPTIONS = ("goto", "select", "present")
@@ -32,6 +37,32 @@ def session_command(scenario_path: str | Path, goto: str | None = None, select: 
     if present:
         parts.append("--present")
     return " ".join(shlex.quote(part) for part in parts)
+
+
+def check_public_url(url: str | None) -> str | None:
+    """``http(s)://host[:port][/path]``, without a trailing slash; None stays None."""
+    if url is None:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ScenarioError(url, "--public-url", "expected an address such as http://192.168.1.20:8000")
+    return url.strip().rstrip("/")
+
+
+def check_listen(host: str, port: int) -> None:
+    """Fail now, as a user error, when the server could not listen on ``host:port``."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        raise ScenarioError("bp-tui serve", "--host", f"no such address: {host}") from None
+    try:
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(infos[0][4])
+    except OSError as error:
+        why = {errno.EADDRINUSE: "the port is in use", errno.EACCES: "permission denied",
+               errno.EADDRNOTAVAIL: "not an address of this machine"}.get(error.errno or 0) or str(error)
+        raise ScenarioError("bp-tui serve", "--port", f"cannot listen on {host}:{port}: {why}") from None
 
 
 def serve(command: str, host: str, port: int, public_url: str | None, title: str) -> None:
