@@ -201,7 +201,7 @@ class BpTuiApp(LookActions, FileActions, App):
 
     def _report(self, hit: BreakpointHit) -> None:
         if hit.weight is not None:  # select where the NaN/inf started, so v checks that weight
-            self.selection = Selection(*hit.weight)
+            self.selection = hit.weight
         self.say(f"⛔ breakpoint: {hit.message}", style="bold red")
         self.notify(hit.message, title="Breakpoint", severity="warning", timeout=6)
         self.publish()
