@@ -14,7 +14,6 @@ app saves or copies it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from .breakdown import loss_slope_assembly
@@ -33,51 +32,29 @@ from .explain_math import (
 )
 from .explain_update import gradient_lines, update_lines
 from .fields import ScenarioError
+from .params import Param, ParamNameError, all_params
 from .scenario import Scenario
 from .session import TrainingSession
 from .state import BatchView
 
 ROW_LIMIT = 2000  # rows per table before "... n more" (a 784-input network has 100k weights)
 
-Param = tuple[int, "int | None", int]  # (layer, from-node or None for a bias, to-node)
-_NAME = re.compile(r"^\s*(?:W(\d+)\[\s*(\d+)\s*,\s*(\d+)\s*\]|b(\d+)\[\s*(\d+)\s*\])\s*$")
 
 
-def parse_parameter(name: str, scenario: Scenario, option: str = "--weight") -> Param:
-    """``W2[1,0]`` -> (2, 1, 0); ``b2[0]`` -> (2, None, 0); anything else is a user error (of ``option``)."""
-    match = _NAME.match(name)
-
-    def fail(what: str) -> ScenarioError:
-        return ScenarioError(scenario.path, option, what)
-
-    if not match:
-        raise fail(f"expected a weight such as W2[1,0] or a bias such as b2[0], got {name!r}")
-    depth = len(scenario.layers) - 1
-    layer = int(match[1] or match[4])
-    if not 1 <= layer <= depth:
-        raise fail(f"{name.strip()}: the network has W1..W{depth} (one matrix per computed layer)")
-    if match[4]:
-        j = int(match[5])
-        if not scenario.bias:
-            raise fail(f"{name.strip()}: this network has no biases (bias = false)")
-        if j >= scenario.layers[layer]:
-            raise fail(f"{name.strip()}: layer {layer} has nodes 0..{scenario.layers[layer] - 1}")
-        return layer, None, j
-    i, j = int(match[2]), int(match[3])
-    if i >= scenario.layers[layer - 1] or j >= scenario.layers[layer]:
-        raise fail(f"{name.strip()}: W{layer} goes from nodes 0..{scenario.layers[layer - 1] - 1} "
-                   f"of layer {layer - 1} to nodes 0..{scenario.layers[layer] - 1} of layer {layer}")
-    return layer, i, j
-
-
-def parameter_name(param: Param) -> str:
-    layer, i, j = param
-    return f"b{layer}[{j}]" if i is None else f"W{layer}[{i},{j}]"
+def parse_parameters(name: str, scenario: Scenario, option: str = "--weight") -> list[Param]:
+    """``W2[1,0]`` or ``b2[0]`` (one entry), ``W2`` or ``b2`` (all its entries); else a user error of ``option``."""
+    try:
+        param = Param.parse(name, scenario.layers, scenario.bias)
+    except ParamNameError as error:
+        raise ScenarioError(scenario.path, option, str(error)) from None
+    if not param.is_whole:
+        return [param]
+    return [p for p in all_params(scenario.layers, scenario.bias) if p.parameter == param]
 
 
 def explain_update(scenario: Scenario, update: int = 1, weight: str | None = None) -> str:
     """The worked example of update number ``update`` (from 1), trained from the start."""
-    param = None if weight is None else parse_parameter(weight, scenario)
+    params = None if weight is None else parse_parameters(weight, scenario)
     session = TrainingSession(scenario)
     last = session.schedule.total_updates
     if not 1 <= update <= last:
@@ -85,16 +62,16 @@ def explain_update(scenario: Scenario, update: int = 1, weight: str | None = Non
                             f"update {update} does not exist: this scenario has updates 1..{last}")
     session.run_updates(update)
     assert session.applied is not None
-    return explain_batch(scenario, session.applied.view(), update, param, session)
+    return explain_batch(scenario, session.applied.view(), update, params, session)
 
 
-def explain_batch(scenario: Scenario, batch: BatchView, step: int, param: Param | None = None,
+def explain_batch(scenario: Scenario, batch: BatchView, step: int, params: list[Param] | None = None,
                   session=None) -> str:
-    """The document for a finished update (``batch.weights_after`` set)."""
-    return "\n".join(_document(scenario, batch, step, param, session)) + "\n"
+    """The document for a finished update (``batch.weights_after`` set); ``params`` limits its last parts."""
+    return "\n".join(_document(scenario, batch, step, params, session)) + "\n"
 
 
-def _document(s: Scenario, batch: BatchView, step: int, param: Param | None, session) -> Iterator[str]:
+def _document(s: Scenario, batch: BatchView, step: int, params: list[Param] | None, session) -> Iterator[str]:
     depth = len(s.layers) - 1
     yield f"# Backpropagation, one update worked through: {s.title}"
     yield ""
@@ -108,19 +85,10 @@ def _document(s: Scenario, batch: BatchView, step: int, param: Param | None, ses
     yield from _forward(s, batch, depth)
     yield from _loss(s, batch, depth)
     yield from _backward(s, batch, depth)
-    params = [param] if param is not None else _all_params(s, depth)
+    if params is None:  # the output layer's first: the order backpropagation finds them
+        params = sorted(all_params(s.layers, s.bias), key=lambda p: -p.layer)
     yield from gradient_lines(s, batch, params, _limited)
-    yield from update_lines(s, batch, params, session, _limited)
-
-
-def _all_params(s: Scenario, depth: int) -> list[Param]:
-    """Every weight and bias, the output layer's first (the order backpropagation finds them)."""
-    params: list[Param] = []
-    for layer in range(depth, 0, -1):
-        params += [(layer, i, j) for i in range(s.layers[layer - 1]) for j in range(s.layers[layer])]
-        if s.bias:
-            params += [(layer, None, j) for j in range(s.layers[layer])]
-    return params
+    yield from update_lines(s, batch, sorted(params), session, _limited)
 
 
 def _limited(rows: Iterator[str], count: int) -> Iterator[str]:

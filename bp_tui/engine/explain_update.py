@@ -11,23 +11,15 @@ from collections.abc import Callable, Iterator
 
 from .breakdown import weight_breakdown
 from .explain_math import EXPAND_TERMS, factor, num, product
+from .params import Param
 from .state import BatchView
 
 
-def _name(param) -> str:
-    layer, i, j = param
-    return f"b{layer}[{j}]" if i is None else f"W{layer}[{i},{j}]"
-
-
-def _values(batch: BatchView, param) -> tuple[float, float, float]:
+def _values(batch: BatchView, param: Param) -> tuple[float, float, float]:
     """(before, gradient, after) of one parameter."""
-    layer, i, j = param
     assert batch.weights_after is not None and batch.biases_after is not None  # a finished update
-    if i is None:
-        return (float(batch.biases[layer][j]), float(batch.grad_biases[layer][j]),
-                float(batch.biases_after[layer][j]))
-    return (float(batch.weights[layer][i, j]), float(batch.grad_weights[layer][i, j]),
-            float(batch.weights_after[layer][i, j]))
+    return (param.value(batch.weights, batch.biases), param.value(batch.grad_weights, batch.grad_biases),
+            param.value(batch.weights_after, batch.biases_after))
 
 
 def update_lines(scenario, batch: BatchView, params: list, session, limited: Callable) -> Iterator[str]:
@@ -41,14 +33,13 @@ def update_lines(scenario, batch: BatchView, params: list, session, limited: Cal
     yield ""
     yield "| parameter | before $w$ | update | after |"
     yield "|---|---|---|---|"
-    ordered = sorted(params, key=lambda p: (p[0], p[1] is None, p[1] or 0, p[2]))
-    rows = (_sgd_row(batch, p, lr) for p in ordered)
-    yield from limited(rows, len(ordered))
+    rows = (_sgd_row(batch, p, lr) for p in params)
+    yield from limited(rows, len(params))
 
 
-def _sgd_row(batch: BatchView, param, lr: float) -> str:
+def _sgd_row(batch: BatchView, param: Param, lr: float) -> str:
     before, gradient, after = _values(batch, param)
-    return (f"| `{_name(param)}` | ${num(before)}$ | ${num(before)} - {product(lr, gradient)} = {num(after)}$ | "
+    return (f"| `{param.name}` | ${num(before)}$ | ${num(before)} - {product(lr, gradient)} = {num(after)}$ | "
             f"${num(after)}$ |")
 
 
@@ -66,11 +57,10 @@ def gradient_lines(s, batch: BatchView, params: list, limited: Callable) -> Iter
     yield from limited((row for p in params for row in _gradient_rows(s, batch, p)), len(params) * (n + (n > 1)))
 
 
-def _gradient_rows(s, batch: BatchView, param) -> Iterator[str]:
-    layer, i, j = param
-    bd = weight_breakdown(batch, layer, i, j, s.learning_rate, s.activations[layer - 1])
+def _gradient_rows(s, batch: BatchView, param: Param) -> Iterator[str]:
+    bd = weight_breakdown(batch, param, s.learning_rate, s.activations[param.layer - 1])
     assert bd is not None
-    name, n = f"`{_name(param)}`", len(bd.sample_indices)
+    name, n = f"`{param.name}`", len(bd.sample_indices)
     for k in range(n):
         last = n == 1
         grad = f"${num(bd.gradient)}$" if last else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .breakdown import loss_slope_assembly, weight_breakdown
+from .params import Param
 from .state import BACKWARD, FORWARD, BatchView, SessionState
 
 MAX_TERMS = 4  # longer sums are said as their result only
@@ -42,22 +43,17 @@ def _times(*xs: float) -> str:
     return " × ".join(_factor(x) for x in xs)
 
 
-def _name(layer: int, i: int | None, j: int) -> str:
-    return f"b{layer}[{j}]" if i is None else f"W{layer}[{i},{j}]"
-
-
-def _focus(layer: int, sel: tuple, nodes: int) -> int:
-    """The node of ``layer`` the selected weight (sel_layer, i, j) touches, else 0."""
-    sel_layer, i, j = sel
-    if sel_layer == layer:
-        return min(j, nodes - 1)
-    if sel_layer == layer + 1 and i is not None:
-        return min(i, nodes - 1)
+def _focus(layer: int, sel: Param, nodes: int) -> int:
+    """The node of ``layer`` the selected weight touches, else 0."""
+    if sel.layer == layer and sel.j is not None:
+        return min(sel.j, nodes - 1)
+    if sel.layer == layer + 1 and sel.i is not None:
+        return min(sel.i, nodes - 1)
     return 0
 
 
-def narrate(state: SessionState, selection: tuple, sample: int = 0) -> Narration:
-    """The sentence for ``state.last_phase``; ``selection`` is (layer, i or None, j)."""
+def narrate(state: SessionState, selection: Param, sample: int = 0) -> Narration:
+    """The sentence for ``state.last_phase``, following the selected weight or bias ``selection``."""
     phase = state.last_phase
     if phase is None:
         return Narration("Ready: press f and the forward pass starts at the input layer.", "")
@@ -81,7 +77,7 @@ def _sum(batch: BatchView, layer: int, s: int, j: int) -> str:
     return f"{' + '.join(terms)} = {say(z)}"
 
 
-def _forward(state: SessionState, batch: BatchView, layer: int, sel: tuple, sample: int) -> Narration:
+def _forward(state: SessionState, batch: BatchView, layer: int, sel: Param, sample: int) -> Narration:
     s = min(sample, len(batch.sample_indices) - 1)
     j = _focus(layer, sel, state.layers[layer])
     total = _sum(batch, layer, s, j)
@@ -100,7 +96,7 @@ def _forward(state: SessionState, batch: BatchView, layer: int, sel: tuple, samp
                      f"{say(p - t)} and the loss is {say(batch.batch_loss or 0.0)}{note}", total)
 
 
-def _backward(state: SessionState, batch: BatchView, layer: int, sel: tuple, sample: int) -> Narration:
+def _backward(state: SessionState, batch: BatchView, layer: int, sel: Param, sample: int) -> Narration:
     s = min(sample, len(batch.sample_indices) - 1)
     j = _focus(layer, sel, state.layers[layer])
     note = _sample_note(batch, s)
@@ -128,30 +124,26 @@ def _backward(state: SessionState, batch: BatchView, layer: int, sel: tuple, sam
     return Narration(f"go back one layer: the slope of the loss at hidden node {j} is {how}{note}", how)
 
 
-def _gradient(state: SessionState, batch: BatchView, layer: int, sel: tuple, j: int, s: int) -> tuple[str, str]:
+def _gradient(state: SessionState, batch: BatchView, layer: int, sel: Param, j: int, s: int) -> tuple[str, str]:
     """'; the gradient of W2[1,0] is 3 × 6 × 1 = 18' for the selected weight, if it is in ``layer``."""
-    sel_layer, i, sel_j = sel
-    if sel_layer != layer:
+    if sel.layer != layer or sel.is_whole:
         return "", ""
-    bd = weight_breakdown(batch, layer, i, sel_j, state.learning_rate, state.activations[layer])
+    bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[layer])
     assert bd is not None
     product = f"{_times(bd.node_value[s], bd.loss_slope[s], bd.activation_slope[s])} = {say(bd.product[s])}"
     n = len(bd.sample_indices)
     mean = "" if n == 1 else f", and over the batch's {n} samples the mean is {say(bd.gradient)}"
-    return f"; the gradient of {_name(layer, i, sel_j)} is {product}{mean}", product
+    return f"; the gradient of {sel.name} is {product}{mean}", product
 
 
-def _update(state: SessionState, batch: BatchView | None, sel: tuple) -> Narration:
-    layer, i, j = sel
-    if batch is None or batch.weights_after is None or batch.biases_after is None:
+def _update(state: SessionState, batch: BatchView | None, sel: Param) -> Narration:
+    if batch is None or batch.weights_after is None or batch.biases_after is None or sel.is_whole:
         return Narration("update: every weight moves by the learning rate times its gradient.", "")
-    if i is None:
-        w, g, new = batch.biases[layer][j], batch.grad_biases[layer][j], batch.biases_after[layer][j]
-    else:
-        w, g, new = batch.weights[layer][i, j], batch.grad_weights[layer][i, j], batch.weights_after[layer][i, j]
+    w, g = sel.value(batch.weights, batch.biases), sel.value(batch.grad_weights, batch.grad_biases)
+    new = sel.value(batch.weights_after, batch.biases_after)
     lr = state.learning_rate
     if new == w - lr * g:
         how = f"{say(w)} − {_times(lr, g)} = {say(new)}"
-        return Narration(f"update: every weight moves against its gradient, {_name(layer, i, j)} = {how}", how)
+        return Narration(f"update: every weight moves against its gradient, {sel.name} = {how}", how)
     how = f"{say(w)} → {say(new)}"
-    return Narration(f"update: {_name(layer, i, j)} moves from {how}", how)
+    return Narration(f"update: {sel.name} moves from {how}", how)

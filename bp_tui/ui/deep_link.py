@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine.explain import parse_parameter
+from ..engine.explain import parse_parameters
 from ..engine.fields import ScenarioError
+from ..engine.params import Param
 from ..engine.scenario import Scenario
 
 
 @dataclass(frozen=True)
 class Start:
-    """Where the app opens: after ``goto`` updates, with ``select`` = (layer, i or None, j)."""
+    """Where the app opens: after ``goto`` updates, with the weight or bias ``select`` selected."""
 
     goto: int = 0
-    select: tuple | None = None
+    select: Param | None = None
     present: bool = False
 
 
@@ -37,16 +38,19 @@ def check_start(scenario: Scenario, goto: str | int | None = None, select: str |
         if not 0 <= number <= updates:
             raise ScenarioError(scenario.path, "--goto",
                                 f"update {number} does not exist: this scenario has updates 0..{updates}")
-    param = None if select is None else parse_parameter(select, scenario, option="--select")
+    param = None
+    if select is not None:
+        params = parse_parameters(select, scenario, option="--select")
+        if len(params) != 1 or params[0].is_whole:
+            raise ScenarioError(scenario.path, "--select", f"select one weight or bias, such as {params[0].name}")
+        param = params[0]
     return Start(number, param, present)
 
 
 def apply_start(app, start: Start) -> None:
     """Put a freshly made app (not yet running) at ``start``."""
-    from .selection import Selection
-
     if start.goto:
         app.debugger.timeline.goto_update(start.goto)
         app.debugger.watches.record(app.debugger.session)
     if start.select is not None:
-        app.selection = Selection(*start.select)
+        app.selection = start.select

@@ -31,10 +31,10 @@ def test_explain_one_weight_of_a_later_update(capsys):
 @pytest.mark.parametrize("argv, line", [
     (["explain", "seed", "--update", "6"], "seed: --update: update 6 does not exist: this scenario has updates 1..5"),
     (["explain", "seed", "--update", "0"], "seed: --update: update 0 does not exist: this scenario has updates 1..5"),
-    (["explain", "seed", "--weight", "b1[0]"], "seed: --weight: b1[0]: this network has no biases (bias = false)"),
+    (["explain", "seed", "--weight", "b1[0]"], "seed: --weight: b1[0]: the network has no biases (bias = false)"),
     (["explain", "nope"], "nope: scenario: no such file or bundled scenario"),
     (["seed", "--goto", "9"], "seed: --goto: update 9 does not exist: this scenario has updates 0..5"),
-    (["seed", "--select", "W1[0,2]"], "seed: --select: W1[0,2]: W1 goes from nodes 0..1 of layer 0 to nodes 0..1"),
+    (["seed", "--select", "W1[0,2]"], "seed: --select: W1[0,2]: layer 1 has 2 nodes (0..1)"),
 ])
 def test_bad_values_are_one_line_user_errors(capsys, argv, line):
     code, out, err = call(capsys, *argv)

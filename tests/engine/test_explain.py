@@ -15,7 +15,8 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from bp_tui.engine import ScenarioError, load_scenario
-from bp_tui.engine.explain import explain_update, parse_parameter
+from bp_tui.engine.explain import explain_update, parse_parameters
+from bp_tui.engine.params import Param
 from tests.engine.helpers import scenario
 
 torch.set_default_dtype(torch.float64)
@@ -105,21 +106,27 @@ def test_update_out_of_range_is_a_user_error(update):
 
 
 @pytest.mark.parametrize("name, why", [
-    ("W3[0,0]", "W1..W2"), ("W0[0,0]", "W1..W2"), ("W1[2,0]", "nodes 0..1"), ("W2[0,1]", "nodes 0..0"),
-    ("b1[0]", "no biases"), ("w1[0,0]", "expected a weight"), ("W1[0]", "expected a weight"), ("", "expected"),
+    ("W3[0,0]", "W1..W2"), ("W1[2,0]", "layer 0 has 2 nodes"), ("W2[0,1]", "layer 2 has 1 node"),
+    ("b1[0]", "no biases"), ("w1[0,0]", "not a parameter name"), ("W1[0]", "two indices"), ("", "not a parameter"),
 ])
 def test_bad_weight_names_are_user_errors(name, why):
     with pytest.raises(ScenarioError, match=re.escape(why)) as caught:
-        parse_parameter(name, load_scenario("seed"))
+        parse_parameters(name, load_scenario("seed"))
     assert caught.value.where == "--weight"
 
 
 def test_weight_names_follow_the_app():
     seed = load_scenario("seed")
-    assert parse_parameter("W2[1,0]", seed) == (2, 1, 0)
-    assert parse_parameter(" W1[0, 1] ", seed) == (1, 0, 1)
+    assert parse_parameters("W2[1,0]", seed) == [Param(2, 1, 0)]
+    assert parse_parameters(" W1[0, 1] ", seed) == [Param(1, 0, 1)]
+    assert parse_parameters("W1", seed) == [Param(1, 0, 0), Param(1, 0, 1), Param(1, 1, 0), Param(1, 1, 1)]
     biased = scenario([2, 3, 1], ["tanh", "identity"], [[1, 2]], [[0]], weights=None, seed=1)
-    assert parse_parameter("b2[0]", biased) == (2, None, 0)
+    assert parse_parameters("b2[0]", biased) == [Param(2, None, 0)]
+
+
+def test_a_whole_matrix_limits_to_its_entries():
+    doc = explain_update(load_scenario("seed"), weight="W2")
+    assert [r[0] for r in rows(section(doc, "The update"))] == ["`W2[0,0]`", "`W2[1,0]`"]
 
 
 # ------------------------------------------------------------------ every number, against PyTorch
