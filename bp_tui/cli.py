@@ -238,7 +238,8 @@ def run_app(argv: list[str]) -> int:
 
     app = create_app(scenario)
     apply_start(app, start)
-    return app.run() or 0
+    app.run()  # a crash inside prints its traceback as the app exits
+    return app.return_code or 0  # 1 after a crash (Textual sets it)
 
 
 # --- parsers ------------------------------------------------------------------------
