@@ -32,6 +32,7 @@ from .explain_math import (
 )
 from .explain_update import gradient_lines, update_lines
 from .fields import ScenarioError
+from .optimizers import Optimizer, optimizer_for
 from .params import Param, ParamNameError, all_params
 from .scenario import Scenario
 from .session import TrainingSession
@@ -62,16 +63,22 @@ def explain_update(scenario: Scenario, update: int = 1, weight: str | None = Non
                             f"update {update} does not exist: this scenario has updates 1..{last}")
     session.run_updates(update)
     assert session.applied is not None
-    return explain_batch(scenario, session.applied.view(), update, params, session)
+    return explain_batch(scenario, session.applied.view(), update, params, session.optimizer)
 
 
 def explain_batch(scenario: Scenario, batch: BatchView, step: int, params: list[Param] | None = None,
-                  session=None) -> str:
-    """The document for a finished update (``batch.weights_after`` set); ``params`` limits its last parts."""
-    return "\n".join(_document(scenario, batch, step, params, session)) + "\n"
+                  optimizer: Optimizer | None = None) -> str:
+    """The document for a finished update (``batch.weights_after`` set); ``params`` limits its last parts.
+
+    ``optimizer`` explains the update (its state before it is the batch's
+    ``optimizer_state``): the session's, or the scenario's own by default.
+    """
+    optimizer = optimizer or optimizer_for(scenario)
+    return "\n".join(_document(scenario, batch, step, params, optimizer)) + "\n"
 
 
-def _document(s: Scenario, batch: BatchView, step: int, params: list[Param] | None, session) -> Iterator[str]:
+def _document(s: Scenario, batch: BatchView, step: int, params: list[Param] | None,
+              optimizer: Optimizer) -> Iterator[str]:
     depth = len(s.layers) - 1
     yield f"# Backpropagation, one update worked through: {s.title}"
     yield ""
@@ -87,8 +94,8 @@ def _document(s: Scenario, batch: BatchView, step: int, params: list[Param] | No
     yield from _backward(s, batch, depth)
     if params is None:  # the output layer's first: the order backpropagation finds them
         params = sorted(all_params(s.layers, s.bias), key=lambda p: -p.layer)
-    yield from gradient_lines(s, batch, params, _limited)
-    yield from update_lines(s, batch, sorted(params), session, _limited)
+    yield from gradient_lines(s, batch, params, optimizer, _limited)
+    yield from update_lines(s, batch, sorted(params), optimizer, _limited)
 
 
 def _limited(rows: Iterator[str], count: int) -> Iterator[str]:

@@ -1,49 +1,64 @@
 """The worked example's last parts: every parameter's gradient and update, with numbers.
 
-The gradient is the slides' product per sample (read from ``breakdown``), then
-the mean over the batch.  With plain SGD a weight moves by ``w − learning_rate × gradient``; the new
-value shown is the one training actually wrote (``BatchView.weights_after``).
+The gradient is the slides' product per sample, then the mean over the batch;
+the update is the optimizer's own account of its step (``Optimizer.explain``:
+for SGD ``w − learning_rate × gradient``; momentum, Adam... add their
+``v``, ``m``, ``s``, ``m̂``, ``ŝ`` lines).  Both are read from the engine's
+``weight_breakdown``, so the numbers are the ones training applied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from .breakdown import weight_breakdown
+from .breakdown import WeightBreakdown, weight_breakdown
 from .explain_math import EXPAND_TERMS, factor, num, product
+from .optimizers import Equation, Optimizer, Term
 from .params import Param
 from .state import BatchView
 
-
-def _values(batch: BatchView, param: Param) -> tuple[float, float, float]:
-    """(before, gradient, after) of one parameter."""
-    assert batch.weights_after is not None and batch.biases_after is not None  # a finished update
-    return (param.value(batch.weights, batch.biases), param.value(batch.grad_weights, batch.grad_biases),
-            param.value(batch.weights_after, batch.biases_after))
+#: Operators as the optimizers write them, as Markdown maths.
+_MATH = {"−": "-", "×": r"\times", "·": r"\cdot", "√": r"\sqrt", "²": "^2", "←": r"\leftarrow", "÷": "/"}
 
 
-def update_lines(scenario, batch: BatchView, params: list, session, limited: Callable) -> Iterator[str]:
-    """The update section: one row per parameter, in layer order."""
-    lr = scenario.learning_rate
+def _breakdown(s, batch: BatchView, param: Param, optimizer: Optimizer) -> WeightBreakdown:
+    bd = weight_breakdown(batch, param, s.activations[param.layer - 1], optimizer)
+    assert bd is not None  # the update is finished: every backward phase is done
+    return bd
+
+
+def _math(equation: Equation) -> str:
+    """``1 - 0.01 \\times 6 = 0.94``: the equation's numbers as maths."""
+    out = []
+    for k, piece in enumerate(equation.pieces):
+        if isinstance(piece, Term):
+            out.append(num(piece.value) if k == 0 else factor(piece.value))
+        else:
+            out.append("".join(_MATH.get(ch, ch) for ch in piece))
+    return "".join(out) + f" = {num(equation.result.value)}"
+
+
+def update_lines(s, batch: BatchView, params: list[Param], optimizer: Optimizer,
+                 limited: Callable) -> Iterator[str]:
+    """The update section: one row per line of each parameter's step, in reading order."""
     yield ""
     yield "## The update"
     yield ""
-    yield (f"Every parameter moves against its gradient: $w \\leftarrow w - \\eta\\, g$ with learning rate "
-           f"$\\eta = {num(lr)}$.")
+    settings = ", ".join(f"{name} ${num(value)}$" for name, value in optimizer.hyperparameters.items())
+    yield (f"Every parameter moves as the optimizer (`{optimizer.name}`: {settings}) says; with plain SGD "
+           "that is against its gradient, $w \\leftarrow w - \\eta\\, g$. The last line of each parameter is "
+           "its new value.")
     yield ""
-    yield "| parameter | before $w$ | update | after |"
-    yield "|---|---|---|---|"
-    rows = (_sgd_row(batch, p, lr) for p in params)
+    yield "| parameter | step | numbers |"
+    yield "|---|---|---|"
+    steps = (_breakdown(s, batch, p, optimizer).update for p in params)
+    rows = (f"| {f'`{step.param.name}`' if k == 0 else ''} | `{eq.formula}` | ${_math(eq)}$ |"
+            for step in steps for k, eq in enumerate(step.equations))
     yield from limited(rows, len(params))
 
 
-def _sgd_row(batch: BatchView, param: Param, lr: float) -> str:
-    before, gradient, after = _values(batch, param)
-    return (f"| `{param.name}` | ${num(before)}$ | ${num(before)} - {product(lr, gradient)} = {num(after)}$ | "
-            f"${num(after)}$ |")
-
-
-def gradient_lines(s, batch: BatchView, params: list, limited: Callable) -> Iterator[str]:
+def gradient_lines(s, batch: BatchView, params: list[Param], optimizer: Optimizer,
+                   limited: Callable) -> Iterator[str]:
     n = len(batch.sample_indices)
     yield ""
     yield "## Gradients"
@@ -54,16 +69,14 @@ def gradient_lines(s, batch: BatchView, params: list, limited: Callable) -> Iter
     yield ""
     yield "| parameter | sample | node value × loss slope × activation slope | gradient |"
     yield "|---|---|---|---|"
-    yield from limited((row for p in params for row in _gradient_rows(s, batch, p)), len(params) * (n + (n > 1)))
+    rows = (row for p in params for row in _gradient_rows(_breakdown(s, batch, p, optimizer)))
+    yield from limited(rows, len(params) * (n + (n > 1)))
 
 
-def _gradient_rows(s, batch: BatchView, param: Param) -> Iterator[str]:
-    bd = weight_breakdown(batch, param, s.learning_rate, s.activations[param.layer - 1])
-    assert bd is not None
-    name, n = f"`{param.name}`", len(bd.sample_indices)
+def _gradient_rows(bd: WeightBreakdown) -> Iterator[str]:
+    name, n = f"`{bd.param.name}`", len(bd.sample_indices)
     for k in range(n):
-        last = n == 1
-        grad = f"${num(bd.gradient)}$" if last else ""
+        grad = f"${num(bd.gradient)}$" if n == 1 else ""
         yield (f"| {name if k == 0 else ''} | #{bd.sample_indices[k]} | "
                f"${product(bd.node_value[k], bd.loss_slope[k], bd.activation_slope[k])} = {num(bd.product[k])}$ | "
                f"{grad} |")

@@ -128,7 +128,7 @@ def _gradient(state: SessionState, batch: BatchView, layer: int, sel: Param, j: 
     """'; the gradient of W2[1,0] is 3 × 6 × 1 = 18' for the selected weight, if it is in ``layer``."""
     if sel.layer != layer or sel.is_whole:
         return "", ""
-    bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[layer])
+    bd = weight_breakdown(batch, sel, state.activations[layer], state.optimizer)
     assert bd is not None
     product = f"{_times(bd.node_value[s], bd.loss_slope[s], bd.activation_slope[s])} = {say(bd.product[s])}"
     n = len(bd.sample_indices)
@@ -137,13 +137,13 @@ def _gradient(state: SessionState, batch: BatchView, layer: int, sel: Param, j: 
 
 
 def _update(state: SessionState, batch: BatchView | None, sel: Param) -> Narration:
-    if batch is None or batch.weights_after is None or batch.biases_after is None or sel.is_whole:
+    """The selected entry's step, as the optimizer accounts for it (its last line: the new value)."""
+    bd = None
+    if batch is not None and not sel.is_whole:
+        bd = weight_breakdown(batch, sel, state.activations[sel.layer], state.optimizer)
+    if bd is None:
         return Narration("update: every weight moves by the learning rate times its gradient.", "")
-    w, g = sel.value(batch.weights, batch.biases), sel.value(batch.grad_weights, batch.grad_biases)
-    new = sel.value(batch.weights_after, batch.biases_after)
-    lr = state.learning_rate
-    if new == w - lr * g:
-        how = f"{say(w)} − {_times(lr, g)} = {say(new)}"
+    how = bd.update.equations[-1].numbers(show=say)
+    if bd.update.optimizer == "sgd":
         return Narration(f"update: every weight moves against its gradient, {sel.name} = {how}", how)
-    how = f"{say(w)} → {say(new)}"
-    return Narration(f"update: {sel.name} moves from {how}", how)
+    return Narration(f"update ({bd.update.optimizer}): {sel.name} moves, {how}", how)

@@ -23,7 +23,7 @@ def current_document(scenario: Scenario, state: SessionState) -> tuple[int, str]
     """``(update number, Markdown)`` for the update the app shows."""
     applied = state.applied
     if applied is not None and applied.weights_after is not None:
-        return state.updates_done, explain_batch(scenario, applied, state.updates_done)
+        return state.updates_done, explain_batch(scenario, applied, state.updates_done, optimizer=state.optimizer)
     update = max(1, state.updates_done)  # after a jump back the last batch is not kept: replay it
     return update, explain_update(scenario, update)
 

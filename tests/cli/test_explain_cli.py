@@ -25,7 +25,8 @@ def test_explain_one_weight_of_a_later_update(capsys):
     code, out, _ = call(capsys, "explain", "seed", "--update", "2", "--weight", "W2[1,0]")
     assert code == 0
     # update 2 starts from W2[1,0] = 1.82, hidden node 1 = 2.88: gradient 2.88 x 2 x (prediction - 4)
-    assert "| `W2[1,0]` | $1.82$ |" in out and "`W2[0,0]`" not in out
+    # by hand: 2.88 x 2 x (0.94 x 0.94 + 2.88 x 1.82 - 4) = 2.88 x 4.2504 = 12.241152; 1.82 - 0.12241152
+    assert "$1.82 - 0.01 \\times 12.241152 = 1.69758848$" in out and "`W2[0,0]`" not in out
 
 
 @pytest.mark.parametrize("argv, line", [

@@ -89,6 +89,7 @@ def test_one_weight_limits_the_gradient_and_update_parts():
     doc = explain_update(load_scenario("seed"), weight="W2[1,0]")
     assert "`W2[1,0]`" in section(doc, "Gradients") and "`W2[0,0]`" not in section(doc, "Gradients")
     assert [r[0] for r in rows(section(doc, "The update"))] == ["`W2[1,0]`"]
+    assert "| `W2[1,0]` | `w − learning_rate × gradient = new w` | $2 - 0.01 \\times 18 = 1.82$ |" in doc
     assert "$6 \\times 1 \\times 2 = 12$" in doc  # the passes are still all there
 
 
@@ -231,14 +232,18 @@ def test_every_number_agrees_with_pytorch(case):
     assert gradients.keys() == expected.keys()
     for name, g in expected.items():
         assert gradients[name] == pytest.approx(g, **close), name
+    new_values = {}
     for cells in rows(section(doc, "The update")):
-        name = cells[0].strip("`")
+        current = cells[0].strip("`") or current
+        new_values[current] = result(cells[2])  # a parameter's last line gives its new value
+    assert new_values.keys() == expected.keys()
+    for name, value in new_values.items():
         layer, rest = int(name[1]), name[2:]
         index = tuple(int(x) for x in rest.strip("[]").split(","))
         param = (Wt if name[0] == "W" else bt)[layer - 1]
         with torch.no_grad():
             moved = (param - 0.1 * param.grad)[index].item()
-        assert result(cells[3]) == pytest.approx(moved, **close)
+        assert value == pytest.approx(moved, **close)
 
 
 def test_numbers_have_at_least_eight_significant_digits_unless_exact():
