@@ -24,8 +24,10 @@ from ..engine import PhaseOrderError, Scenario
 from ..engine.breakpoints import BreakpointHit
 from ..engine.debugger import Debugger
 from ..engine.state import BACKWARD, FORWARD, UPDATE
+from ..engine.threads import use_threads_for
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
+from .dialog import Palette
 from .files import FileActions
 from .keys import KEYS, bindings
 from .look import LookActions
@@ -58,6 +60,7 @@ class BpTuiApp(LookActions, FileActions, App):
 
     def _open(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        use_threads_for(scenario)  # BLAS threads for this network, not the machine's default
         self.debugger = Debugger(scenario)
         self.sub_title = scenario.title
         self.selection: Selection = default_selection(scenario.layers)
@@ -363,6 +366,14 @@ class BpTuiApp(LookActions, FileActions, App):
         from .help_screen import HelpScreen
 
         self.push_screen(HelpScreen())
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its Textual 8.2.8 crashes guarded (``dialog.Palette``).
+
+        No id, unlike Textual's: ctrl+p just after Escape met the closing
+        palette, not yet removed, under the same id (DuplicateIds)."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -3,7 +3,7 @@
     node value feeding in  x  loss slope at the node fed  x  activation slope there
 
 one row per sample of the batch, then their mean (the gradient), then the
-update ``w - learning_rate x gradient = new w``.  For a hidden node it can
+update the optimizer makes (SGD: ``w - learning_rate x gradient = new w``).  For a hidden node it can
 expand to show how its loss slope was assembled from the next layer.  All
 numbers come from the engine's ``breakdown`` queries; this pane only lays
 them out.
@@ -17,10 +17,11 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
+from ..engine.gradcheck import AGREES, AT_KINK
 from ..engine.output_step import output_step
 from ..engine.state import FORWARD, BatchView, SessionState
 from .description_screen import reflow
-from .fmt import number, relative_error
+from .fmt import number
 from .output_text import render_output_step
 from .selection import Selection
 
@@ -56,7 +57,7 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
         return Group(*parts)
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
-    bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[sel.layer])
+    bd = weight_breakdown(batch, sel, state.activations[sel.layer], state.optimizer)
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
     parts.append(_update_lines(bd, digits, applied=batch is not cur))
@@ -74,9 +75,10 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
 
 
 def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None, str]:
-    """The current batch once its backward pass reached the layer, else the last update."""
+    """The batch the engine says is on screen (``gradient_batch``), and a hint when it is not the current one."""
     cur, nxt = state.current, state.next_phase
-    if cur.grad_weights[sel.layer] is not None:
+    batch = state.gradient_batch(sel.layer)
+    if batch is cur:
         return cur, ""
     if nxt is None:
         hint = "training is finished (r resets)"
@@ -84,7 +86,7 @@ def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None,
         hint = f"press f to run the forward pass ({nxt.describe(state.depth)} next)"
     else:
         hint = f"press b to run the backward pass to layer {sel.layer} ({nxt.describe(state.depth)} next)"
-    return state.applied, hint
+    return batch, hint
 
 
 def _factor_table(bd, digits: int | None) -> Table:
@@ -119,13 +121,20 @@ def _notes(bd, activation: str) -> list[Text]:
 
 
 def _update_lines(bd, digits: int | None, applied: bool) -> Text:
-    w = "b" if bd.is_bias else "w"
+    """The optimizer's arithmetic for this entry: each line as a formula, then with its numbers."""
     text = Text()
-    text.append(f"update: {w} − learning_rate × gradient = new {w}\n", style="dim")
-    text.append(f"        {number(bd.weight, digits)} − {number(bd.learning_rate, digits)} × "
-                f"{number(bd.gradient, digits)} = ")
-    text.append(number(bd.new_weight, digits), style="bold green")
-    text.append("  (applied)" if applied else "  (after u)", style="dim")
+    lines = bd.update.equations
+    for k, line in enumerate(lines):
+        text.append(f"{'update: ' if k == 0 else '        '}{line.formula}\n", style="dim")
+        numbers = line.numbers(lambda x: number(x, digits))
+        head, _, result = numbers.rpartition(" = ")
+        text.append(f"        {head} = ")
+        last = k == len(lines) - 1
+        text.append(result, style="bold green" if last else "bold")
+        if last:
+            text.append("  (applied)" if applied else "  (after u)", style="dim")
+        else:
+            text.append("\n")
     return text
 
 
@@ -153,12 +162,13 @@ def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None)
 
 def _check_line(check, digits: int | None) -> Text:
     """The gradient check beside backprop: the chain rule, verified by nudging the weight."""
-    ok = check.relative_error < 1e-6
+    ok = check.verdict == AGREES
     text = Text("gradient check: ", style="bold")
     text.append(f"backprop {number(check.backprop, digits)}  vs  slope of the batch loss "
                 f"(central differences, h={check.step:.1g}) {number(check.finite_difference, digits)}: ")
-    text.append(f"relative error {relative_error(check.relative_error)} ", style="bold green" if ok else "bold red")
-    text.append("✓ agrees" if ok else "✗ disagrees", style="green" if ok else "red")
+    text.append(f"relative error {check.error_text} ", style="bold green" if ok else "bold red")
+    mark = "✓" if ok else ("~" if check.verdict == AT_KINK else "✗")
+    text.append(f"{mark} {check.verdict}", style="green" if ok else ("yellow" if check.verdict == AT_KINK else "red"))
     if check.kink:
         text.append("  (a ReLU crossed 0 within the nudge: the slope is not defined there)", style="yellow")
     return text
