@@ -39,7 +39,8 @@ KEYS = [
     Key("x", "expand", "Assembly", "how the selected weight's loss slope came to be: assembled from the next "
         "layer, or at the output from the error", section="Look"),
     Key("p", "precision", "Precision", "full float64 precision in the breakdown", section="Look"),
-    Key("m", "matrix", "Matrices", "the network drawn as nodes and lines, or as weight matrices", section="Look"),
+    Key("t", "matrix", "Matrices", "the network drawn as nodes and lines, or as tables of weights (matrices)",
+        section="Look"),
     Key("l", "node_map", "Node map", "the map of the node the selected weight feeds, large (again: the output)",
         section="Look"),
     Key("a", "features", "Map axes", "map the next pair of inputs (the others held at their mean)", section="Look"),

@@ -45,8 +45,8 @@ class LookActions:
         if wanted and not row.drawn:
             self.say("this network is too big to draw here: the matrices show it (a bigger terminal draws it)")
         else:
-            self.say("the network drawn: nodes and lines (m: matrices)" if wanted else
-                     "the network as weight matrices (m: drawn)")
+            self.say("the network drawn: nodes and lines (t: matrices)" if wanted else
+                     "the network as weight matrices (t: drawn)")
 
     def action_node_map(self) -> None:
         sel, depth = self.selection, len(self.scenario.layers) - 1

@@ -2,7 +2,7 @@
 
 The drawing is the default whenever the network fits the room this row may
 take (the seed and xor at 80x24, iris's 4-8-3 at 120x40); otherwise, or
-when the user asks (``matrix``), the matrix view (``diagram.py``) shows it.
+when the user asks (``t``), the matrix view (``diagram.py``) shows it.
 The "what it learned" pane takes the columns left over, when there are
 enough for a map.  This row sizes itself from the terminal's size, so the
 app only hands it the state to show.
@@ -93,7 +93,7 @@ class PictureRow(Horizontal):
         """Show ``state``; ``reserved`` rows of the terminal belong to the other panes.
 
         The row is laid out again only when its frame changes (terminal size,
-        network shape, the matrix key): a new layout costs the whole screen a
+        network shape, the matrices key): a new layout costs the whole screen a
         reflow, so a step only repaints.
         """
         self._last = (state, scenario, selection, sample, reserved, node, features)

@@ -149,7 +149,7 @@ async def test_selection_keys_and_mouse():
         await pilot.click("#drawing", offset=(x, y))
         assert app.selection == Param(1, 1, 1)
         assert "W1[1,1]" in pane(app, "breakdown")
-        await pilot.press("m")  # the matrix view's cells select too
+        await pilot.press("t")  # the matrix view's cells select too
         diagram = app.query_one("#diagram")
         (x, y), target = next((xy, t) for xy, t in diagram._hits.items() if (t.layer, t.i, t.j) == (2, 2, 0))
         await pilot.click("#diagram", offset=(x, y))

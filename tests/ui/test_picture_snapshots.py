@@ -1,5 +1,5 @@
 """SVG snapshots of the picture (issue 9): the drawn network, the learned pane,
-the matrix view on m, a node's map on l, the description on d, at 120x40,
+the matrix view on t, a node's map on l, the description on d, at 120x40,
 80x24 and 200x60.  Regenerate with ``--snapshot-update`` and look at them."""
 
 from ui_helpers import app_for, seed_app
@@ -20,8 +20,8 @@ def test_xor_at_200x60_uses_the_room(snap_compare):
     assert snap_compare(app_for("xor"), press=TRAINED + ["f", "f", "b"], terminal_size=BIG)
 
 
-def test_seed_matrices_on_m_and_the_output_step_on_x(snap_compare):
-    assert snap_compare(seed_app(), press=["f", "f", "b", "m", "x"], terminal_size=WIDE)
+def test_seed_matrices_on_t_and_the_output_step_on_x(snap_compare):
+    assert snap_compare(seed_app(), press=["f", "f", "b", "t", "x"], terminal_size=WIDE)
 
 
 def test_a_hidden_node_map_large_on_l(snap_compare):

@@ -42,7 +42,7 @@ async def test_update_moves_the_weight_to_0_94():
         drawing = pane(app, "drawing")  # every line of the seed is labelled with its weight
         assert "0.94" in drawing and "1.82" in drawing and "2.88" in drawing
         assert "0 · target 4" in drawing  # the next batch's forward pass has not run: pending
-        await pilot.press("m")  # the matrix view says the same
+        await pilot.press("t")  # the matrix view says the same
         diagram = pane(app, "diagram")
         assert "W2 new" in diagram and "0.94" in diagram and "1.82" in diagram and "2.88" in diagram
         breakdown = pane(app, "breakdown")

@@ -153,7 +153,7 @@ DIAGRAM, BREAKDOWN, COUNTERS = box("Network"), box("Gradient breakdown"), box("T
 def test_seed_steps_f_f_b_b_u_in_a_real_terminal(tmux):
     tmux.start()
     tmux.wait_for("Network", "Gradient breakdown", "press f for the forward pass", timeout=START_TIMEOUT)
-    tmux.keys("m")  # the matrix view (the drawn view: test_terminal_drawing.py)
+    tmux.keys("t")  # the matrix view (the drawn view: test_terminal_drawing.py)
     tmux.wait_for("input", "W1 2×2", "▶0 · 4", region=DIAGRAM)  # the output still pending
 
     tmux.keys("f")

@@ -1,6 +1,6 @@
 """The drawn network in a real terminal (tmux): the seed at 80x24 shows the slides'
-numbers in the slides' order, xor draws its lines and its map, and the matrix
-key switches views.  See ``test_terminal.py`` for the harness."""
+numbers in the slides' order, xor draws its lines and its map, and the matrices
+key (t) switches views.  See ``test_terminal.py`` for the harness."""
 
 from __future__ import annotations
 
@@ -28,12 +28,12 @@ def test_seed_at_80x24_fills_values_forward_and_slopes_backward(tmux):  # noqa: 
     assert any(ch in screen for ch in BRAILLE)  # the weights are drawn as lines
 
 
-def test_xor_draws_lines_and_its_map_and_m_switches_to_matrices(tmux):  # noqa: F811
+def test_xor_draws_lines_and_its_map_and_t_switches_to_matrices(tmux):  # noqa: F811
     tmux.start("xor", width=80, height=24)
     tmux.wait_for("layer 1 tanh", "1 bias", region=DRAWING, timeout=START_TIMEOUT)
     tmux.wait_for("output", "-0.1 … 1.1", region=LEARNED)
     assert "▀" in LEARNED(tmux.screen())  # the heatmap's half-blocks
-    tmux.keys("m")
+    tmux.keys("t")
     tmux.wait_for("W1 2×4", region=DRAWING)  # the matrix view
-    tmux.keys("m")
+    tmux.keys("t")
     tmux.wait_for("1 bias", region=DRAWING)
