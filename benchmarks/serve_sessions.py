@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -31,18 +32,24 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
-from serve_helpers import served, session_memory, tab
+from serve_helpers import served, session_cpu, session_memory, tab
 
 
-async def one_tab(url: str, repeats: int) -> list:
-    """First frame of one tab at a time (nothing else open): what one student sees."""
-    times = []
+async def one_tab(server, repeats: int) -> tuple[list, list]:
+    """First frame of one tab at a time (nothing else open): what one student sees.
+
+    Also the CPU time the session's process had used by then: on a busy
+    machine the wall time is mostly waiting for a core, the CPU time is not.
+    """
+    times, cpu = [], []
     async with aiohttp.ClientSession() as http:
         for _ in range(repeats):
-            async with tab(http, url) as session:
+            async with tab(http, server.url) as session:
                 await session.read_until("bp-tui", timeout=60)
                 times.append(session.first_frame)
-    return times
+                cpu.append(sum(session_cpu(server.pid)))
+            await asyncio.sleep(1.0)  # the closed session's process has gone
+    return times, cpu
 
 
 async def classroom(url: str, sessions: int, key_pattern: str, drawn=lambda: None) -> tuple[list, list, float]:
@@ -90,12 +97,14 @@ def main() -> int:
     args = parser.parse_args()
     with served(args.scenario) as server:
         memory_before = sum(session_memory(server.pid))
-        alone = asyncio.run(one_tab(server.url, args.repeats))
+        alone, alone_cpu = asyncio.run(one_tab(server, args.repeats))
         started = time.monotonic()
         first, answers, burst = asyncio.run(_with_memory(server, args.sessions))
         elapsed = time.monotonic() - started
-    print(f"{args.sessions} sessions of {args.scenario} on one server ({elapsed:.1f} s in all)")
-    print(f"first frame, one tab at a time ({args.repeats} tabs): {summary(alone)} (target 2 s)")
+    print(f"{args.sessions} sessions of {args.scenario} on one server ({elapsed:.1f} s in all; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    print(f"first frame, one tab at a time ({args.repeats} tabs): {summary(alone)} (target 2 s); "
+          f"CPU time its process used by then: {summary(alone_cpu)}")
     print(f"first frame, all {args.sessions} tabs opened at once: {summary(first)}")
     print(f"one key, one session at a time: {summary(answers)} (target 0.3 s)")
     print(f"one key in every session at once: all answered within {burst:.3f} s")
