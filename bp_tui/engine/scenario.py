@@ -18,6 +18,7 @@ from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, matrix_at, vector_at
 from .network import INITS, initial_weights
 from .scenario_data import check_targets, read_data
+from .training_settings import OPTIMIZER_KEYS, OptimizerSettings, read_optimizer
 
 #: Refuse networks whose arrays would need more memory than this.
 MAX_BYTES = 2 * 1024**3
@@ -26,7 +27,7 @@ MAX_FILE_BYTES = 64 * 1024**2
 
 TOP_KEYS = ("title", "description", "network", "data", "training", "breakpoints")
 NETWORK_KEYS = ("layers", "activations", "bias", "weights", "biases", "init", "seed")
-TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle")
+TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle", *OPTIMIZER_KEYS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,6 +54,7 @@ class Scenario:
     feature_names: tuple[str, ...] = ()
     target_names: tuple[str, ...] = ()
     breakpoints: dict = field(default_factory=dict)
+    optimizer: OptimizerSettings = OptimizerSettings()  # contract section 5
 
     @property
     def samples(self) -> int:
@@ -194,6 +196,7 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     batch_size = training.integer("batch_size", None, minimum=1)
     epochs = training.integer("epochs", 1, minimum=1)
     shuffle = training.boolean("shuffle", False)
+    optimizer = read_optimizer(training, layers, bias)
 
     data = top.table("data")
     inputs, targets, feature_names, target_names = read_data(data, layers, base_dir)
@@ -206,7 +209,7 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
         inputs=inputs, targets=targets, loss=loss, learning_rate=learning_rate,
         batch_size=batch_size, epochs=epochs, shuffle=shuffle, path=path,
         feature_names=tuple(feature_names), target_names=tuple(target_names),
-        breakpoints=read_breakpoints(top.table("breakpoints", required=False)),
+        breakpoints=read_breakpoints(top.table("breakpoints", required=False)), optimizer=optimizer,
     )
 
 
