@@ -10,8 +10,8 @@ format them with their own digits (``Step.render``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

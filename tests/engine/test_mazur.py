@@ -14,7 +14,6 @@ import pytest
 
 from bp_tui.engine import TrainingSession, load_scenario
 from bp_tui.engine.trace import trace_records
-
 from tests.engine.helpers import ROOT
 
 MAZUR = ROOT / "scenarios" / "mazur.toml"

@@ -22,8 +22,7 @@ pytest.importorskip("torch")  # CI installs torch; see .ci/run
 
 from bp_tui.engine import TrainingSession, scenario_from_dict  # noqa: E402
 from bp_tui.engine.trace import trace_records  # noqa: E402
-
-from .torch_reference import torch_records, trace_params  # noqa: E402
+from tests.engine.torch_reference import torch_records, trace_params  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 TOL = 1e-12
