@@ -102,7 +102,7 @@ def minimal_train(scenario, updates: int, params=None):
     n_samples, bs, lr = scenario.samples, scenario.effective_batch_size, scenario.learning_rate
     if params is None:
         W, b = scenario.initial_parameters()
-        params = (W[0].copy(), W[1].copy(), None if b[0] is None else b[0].copy(), None if b[1] is None else b[1].copy())
+        params = (W[0].copy(), W[1].copy(), *(None if bias is None else bias.copy() for bias in b[:2]))
     W1, W2, b1, b2 = params
     step = MinimalOptimizer(scenario.optimizer, lr, [p for p in params if p is not None])
     start = 0

@@ -380,7 +380,8 @@ async def key_latencies(scenario, cycles: int, costs: Costs | None = None,
                 if key == "u":
                     needles.append(f"updates {session.updates_done + 1}/")
                 taken: list[dict[str, float]] = []
-                future = probe.expect(*needles, on_match=(lambda: taken.append(costs.snapshot())) if costs else None)
+                on_match = (lambda taken=taken: taken.append(costs.snapshot())) if costs else None
+                future = probe.expect(*needles, on_match=on_match)
                 if costs:
                     costs.reset()
                 start = time.perf_counter()

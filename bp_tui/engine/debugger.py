@@ -10,8 +10,8 @@ notebook.  Still pure NumPy: no UI here.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, ContextManager
 
 import numpy as np
 
@@ -170,9 +170,10 @@ class Debugger:
 
     def run(self, until_update: int | None = None,
             stop: Callable[[], bool] = lambda: False,
-            lock: Callable[[], ContextManager] = contextlib.nullcontext,
+            lock: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
             tick: Callable[[], None] = lambda: None) -> BreakpointHit | None:
-        """Whole updates until training ends, ``until_update`` is reached, ``stop()`` says so, or a breakpoint fires (returned).
+        """Whole updates until training ends, ``until_update`` is reached, ``stop()`` says so,
+        or a breakpoint fires (returned).
 
         Each update runs under ``lock()``, so a UI thread can read between them;
         ``tick()`` is called after each, still under the lock.

@@ -19,7 +19,8 @@ import os
 import secrets
 import stat
 import zipfile
-from typing import Callable, Iterator, TextIO
+from collections.abc import Callable, Iterator
+from typing import TextIO
 
 import numpy as np
 import numpy.lib.format as npy_format

@@ -76,7 +76,7 @@ class Table:
             raise self.fail(self.where(key), "missing (required)")
         return default
 
-    def table(self, key: str, required: bool = True) -> "Table | None":
+    def table(self, key: str, required: bool = True) -> Table | None:
         value = self.get(key, _MISSING if required else None)
         if value is None:
             return None
@@ -147,7 +147,8 @@ def matrix_at(path: str, where: str, value: Any, shape: tuple[int, int], what: s
         raise ScenarioError(path, where, f"expected {what}, got {counted(len(value), 'row')}")
     for r, row in enumerate(value):
         if not isinstance(row, list):
-            raise ScenarioError(path, f"{where}[{r}]", f"expected an array of {counted(cols, 'number')}, got {_type_name(row)}")
+            raise ScenarioError(path, f"{where}[{r}]",
+                                f"expected an array of {counted(cols, 'number')}, got {_type_name(row)}")
         if len(row) != cols:
             raise ScenarioError(path, f"{where}[{r}]", f"expected {counted(cols, 'number')}, got {len(row)}")
         for c, x in enumerate(row):

@@ -115,7 +115,7 @@ def _backprop(acts, loss_fn, W, b, X, T):
         loss_slope = loss_fn.slope(A[depth], T)
         for l in range(depth, 0, -1):
             if l < depth:
-                loss_slope = hidden_loss_slope(loss_slope, slope, W[l + 1])
+                loss_slope = hidden_loss_slope(loss_slope, slope, W[l + 1])  # noqa: F821 (the layer above's, set last turn)
             slope = acts[l].slope(Z[l], A[l])
             grad_W[l], gb = weight_gradient(A[l - 1], loss_slope, slope)
             grad_b[l] = None if b[l] is None else gb

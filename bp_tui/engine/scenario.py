@@ -231,7 +231,8 @@ def _activations(network: Table, count: int) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise network.fail(where, f"expected an array of {count} activation names")
     if len(value) != count:
-        raise network.fail(where, f"expected {counted(count, 'activation')} (one per layer after the input), got {len(value)}")
+        raise network.fail(where, f"expected {counted(count, 'activation')} (one per layer after the input), "
+                                  f"got {len(value)}")
     names = tuple(activations.ACTIVATIONS)
     for k, name in enumerate(value):
         if not isinstance(name, str) or name not in names:
@@ -248,7 +249,8 @@ def _weights(network: Table, layers) -> tuple[np.ndarray, ...] | None:
     where = network.where("weights")
     if not isinstance(value, list) or len(value) != len(layers) - 1:
         n = len(layers) - 1
-        raise network.fail(where, f"expected {'1 matrix' if n == 1 else f'{n} matrices'} (one per layer after the input)")
+        matrices = "1 matrix" if n == 1 else f"{n} matrices"
+        raise network.fail(where, f"expected {matrices} (one per layer after the input)")
     return tuple(
         matrix_at(network.path, f"{where}[{l}]", m, (layers[l], layers[l + 1]),
                   f"{counted(layers[l], 'row')} (nodes of layer {l}) of "

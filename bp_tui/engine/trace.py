@@ -10,7 +10,7 @@ round-trips); non-finite values print as ``NaN``/``Infinity``/``-Infinity``.
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 from .session import TrainingSession
 from .state import BatchView
@@ -49,7 +49,9 @@ def trace_records(session: TrainingSession, updates: int | None = None) -> Itera
     while not session.finished and (updates is None or done < updates):
         session.finish_update()
         done += 1
-        yield update_record(session.updates_done, session.applied.view())
+        applied = session.applied
+        assert applied is not None  # finish_update applies a batch
+        yield update_record(session.updates_done, applied.view())
 
 
 def dumps(record: dict) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from rich.text import Text
 from textual import events, work
@@ -28,8 +28,8 @@ from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import NetworkDiagram
 from .files import FileActions
-from .look import LookActions
 from .keys import KEYS, bindings
+from .look import LookActions
 from .loss_chart import LossChart
 from .selection import Selection, clamp, default_selection
 from .watch_pane import WatchPane

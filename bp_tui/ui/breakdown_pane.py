@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.state import FORWARD, BatchView, SessionState
-from .fmt import number
+from .fmt import number, relative_error
 from .selection import Selection
 
 MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
@@ -147,7 +147,7 @@ def _check_line(check, digits: int | None) -> Text:
     text = Text("gradient check: ", style="bold")
     text.append(f"backprop {number(check.backprop, digits)}  vs  slope of the batch loss "
                 f"(central differences, h={check.step:.1g}) {number(check.finite_difference, digits)}: ")
-    text.append(f"relative error {check.relative_error:.2g} ", style="bold green" if ok else "bold red")
+    text.append(f"relative error {relative_error(check.relative_error)} ", style="bold green" if ok else "bold red")
     text.append("✓ agrees" if ok else "✗ disagrees", style="green" if ok else "red")
     if check.kink:
         text.append("  (a ReLU crossed 0 within the nudge: the slope is not defined there)", style="yellow")

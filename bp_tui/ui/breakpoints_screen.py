@@ -58,7 +58,8 @@ class BreakpointsScreen(ModalScreen[bool]):
                                     compact=True)
             yield Static("", id="breakpoints-error")
             yield Button("Apply", variant="primary", id="apply", compact=True)
-            yield Static(Text("space toggles, tab moves, Apply (or enter in a field) applies, escape cancels", style="dim"))
+            hint = "space toggles, tab moves, Apply (or enter in a field) applies, escape cancels"
+            yield Static(Text(hint, style="dim"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self._apply()

@@ -24,6 +24,16 @@ def number(x: float, digits: int | None) -> str:
     return full(x) if digits is None else short(x, digits)
 
 
+#: Below this a relative error is round-off: its digits differ between CPUs
+#: (OpenBLAS picks per-CPU kernels), so it is shown as a bound, never as digits.
+ROUND_OFF = 1e-10
+
+
+def relative_error(x: float) -> str:
+    """``3.2e-07``, or ``< 1e-10`` for round-off (the same text on every machine)."""
+    return f"< {ROUND_OFF:.0e}" if x < ROUND_OFF else f"{x:.2g}"
+
+
 def weight_style(w: float, scale: float) -> str:
     """Colour by sign, weight by magnitude relative to ``scale`` (the largest |w|)."""
     if not math.isfinite(w):

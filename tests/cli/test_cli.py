@@ -114,7 +114,8 @@ def test_bad_file_trace_subprocess_path_printed_as_given():
     name = "./tests/fixtures/bad/activation_unknown.toml"
     result = run("trace", name, "--updates", "1")
     assert_user_error(result.returncode, result.stdout, result.stderr,
-                      starts=f"{name}: network.activations[1]: unknown activation 'rellu' (expected one of identity, relu")
+                      starts=f"{name}: network.activations[1]: unknown activation 'rellu' "
+                             "(expected one of identity, relu")
 
 
 @pytest.mark.parametrize("name,where", [

@@ -2,6 +2,7 @@
 stylesheet, so `bp-tui xor` works from any directory."""
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -19,6 +20,13 @@ def test_the_wheel_holds_the_scenarios_and_runs_from_anywhere(tmp_path):
     for scenario in (ROOT / "scenarios").glob("*.toml"):
         assert f"bp_tui/scenarios/{scenario.name}" in names
     assert "bp_tui/scenarios/data/iris.csv" in names and "bp_tui/ui/app.tcss" in names
+    # The version is written once, in bp_tui/__init__.py; the wheel's metadata reads it from there.
+    init = (ROOT / "bp_tui" / "__init__.py").read_text()
+    version = re.search(r'^__version__ = "([^"]+)"$', init, re.M).group(1)
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    assert f"\nVersion: {version}\n" in zipfile.ZipFile(wheel).read(metadata).decode()
+    assert wheel.name.startswith(f"bp_tui-{version}-")
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     elsewhere = tmp_path / "elsewhere"

@@ -133,7 +133,7 @@ def test_breakdowns_are_none_before_the_layers_backward_phase():
             [loss_slope_assembly(cur, l, 0) is not None for l in range(1, depth)],
         )
 
-    for batch in range(2):
+    for _batch in range(2):
         # Before and during the forward pass.
         for _ in range(depth + 1):
             assert available() == ([False] * 3, [False] * 3, [False] * 2)

@@ -56,8 +56,9 @@ def assert_one_line(hit: BreakpointHit) -> None:
 # --------------------------------------------------------------- non-finite
 def test_non_finite_stops_diverging_at_the_first_non_finite_update():
     records = list(trace_records(TrainingSession(load_scenario("diverging"))))[1:]
-    first = next(r for r in records if not all(math.isfinite(x) for x in
-                 [r["loss"]] + flat(r["weights"]) + flat(r["biases"]) + flat(r["grad_weights"]) + flat(r["grad_biases"])))
+    keys = ("weights", "biases", "grad_weights", "grad_biases")
+    first = next(r for r in records
+                 if not all(math.isfinite(x) for x in [r["loss"]] + sum((flat(r[k]) for k in keys), [])))
     assert first["step"] == 183  # as the scenario's description says
     before = records[first["step"] - 2]
     assert all(math.isfinite(x) for x in flat(before["weights"]) + flat(before["biases"]))

@@ -10,7 +10,8 @@ biases, and every batch size 1..n, including a smaller last batch.
 
 If ``torch`` is importable, the gradients are also compared with torch's
 autograd in float64 to 1e-12; torch is not a project dependency, so that test
-skips where it is missing.
+skips where it is missing, except in CI (``CI=true``), where `.ci/run` installs
+it and a skip fails (tests/conftest.py).
 
 ReLU kinks would make finite differences meaningless, so a network whose
 batch has a ReLU-like pre-activation within 1e-4 of 0 is re-drawn.
