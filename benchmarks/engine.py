@@ -261,6 +261,7 @@ def torch_runner(scenario):
     def run(n: int) -> float:
         params = [torch.tensor(a, requires_grad=True) for a in W + [x for x in b if x is not None]]
         W1, W2, *biases = params
+        opt: torch.optim.Optimizer
         if o.name == "adam":
             opt = torch.optim.Adam(params, lr=scenario.learning_rate, betas=(o.beta1, o.beta2), eps=o.eps)
         else:

@@ -8,7 +8,7 @@ parameter's update count from 1.  It returns the new parameter and the new
 state as NEW arrays, never writing into its inputs: a checkpoint or a screen
 may still hold them, which is what makes time travel exact.
 
-The same code runs on whole arrays (training) and on 0-d arrays (the numbers
+The same code runs on whole arrays (training) and on NumPy scalars (the numbers
 of one entry shown in the breakdown), so an entry's explained update is
 bit for bit the update training applied.  Operations follow torch's order
 where it costs nothing (e.g. Adam's ``√s / √(1 − β₂ᵗ) + eps``).
@@ -22,11 +22,14 @@ import numpy as np
 
 from .training_settings import OptimizerSettings
 
+#: A whole parameter, or one entry of it as a NumPy scalar (the breakdown's numbers).
+Values = np.ndarray | np.floating
+
 #: The state each optimizer keeps per parameter, by slot name.
 SLOTS = {"sgd": (), "momentum": ("v",), "nesterov": ("v",), "rmsprop": ("s",), "adam": ("m", "s"), "adamw": ("m", "s")}
 
 
-def decayed_gradient(w: np.ndarray, g: np.ndarray, o: OptimizerSettings) -> np.ndarray:
+def decayed_gradient(w: Values, g: Values, o: OptimizerSettings) -> Values:
     """``g + weight_decay · w`` (all but adamw), else ``g`` itself (not copied: never written)."""
     if o.weight_decay == 0 or o.name == "adamw":
         return g
@@ -35,7 +38,7 @@ def decayed_gradient(w: np.ndarray, g: np.ndarray, o: OptimizerSettings) -> np.n
     return d
 
 
-def apply(w: np.ndarray, g: np.ndarray, state: tuple, t: int, lr: float, o: OptimizerSettings) -> tuple:
+def apply(w: Values, g: Values, state: tuple, t: int, lr: float, o: OptimizerSettings) -> tuple:
     """``(new w, new state)`` for one parameter; see the module docstring."""
     return _RULES[o.name](w, decayed_gradient(w, g, o), state, t, lr, o)
 
