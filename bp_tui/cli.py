@@ -1,104 +1,136 @@
 """The ``bp-tui`` command: parse arguments, dispatch, turn user errors into exit 2.
 
     bp-tui [SCENARIO]                      open the debugger (default: seed)
-    bp-tui trace SCENARIO [--updates N]    train headless, print JSON Lines
-    bp-tui check SCENARIO...               validate scenario files
-    bp-tui screenshot SCENARIO [--keys K] [--size WxH] -o FILE.svg
+    bp-tui COMMAND [OPTIONS]               one of the commands registered below
 
-A user error (bad file, bad option) prints ``PATH: WHERE: WHAT`` on stderr and
-exits 2, with nothing on stdout and no traceback.
+Adding a command is one ``configure`` function (its options), one ``run``
+function (``args -> exit code``) and one ``register(...)`` line at the end of
+this file.  ``run`` functions import what they need themselves, so that
+``bp-tui check`` never pays for Textual.
+
+A user error (bad file, bad option) prints ``PATH: WHERE: WHAT`` or
+``bp-tui: WHAT`` on stderr, one line, and exits 2, with nothing on stdout and
+no traceback.  Output that cannot be written (``> /dev/full``, a closed
+stdout) and Ctrl-C are reported the same way.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
+from typing import NamedTuple
 
-from .engine import ScenarioError, TrainingSession, load_scenario
-
-COMMANDS = ("trace", "check", "screenshot")
+PROG = "bp-tui"
 
 
 class UsageError(Exception):
-    """A bad option: printed as ``bp-tui: WHAT`` and exit 2."""
+    """A bad option or an unusable output: printed as one line, exit 2."""
+
+
+class Command(NamedTuple):
+    name: str
+    summary: str  # one line, shown by ``bp-tui --help``
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register(name: str, summary: str, configure, run) -> None:
+    """Make ``bp-tui NAME`` a command (``--help`` lists it in registration order)."""
+    COMMANDS[name] = Command(name, summary, configure, run)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, no usage dump
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        from .engine.fields import printable
+
+        raise UsageError(f"{self.prog}: {printable(message, limit=200)} (see {self.prog} --help)")
+
+    def _print_message(self, message, file=None):  # argparse would hide a failed write
+        if message:
+            _emit((message,))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="bp-tui", description="A terminal step-through debugger for backpropagation.")
-    parser.add_argument("scenario", nargs="?", default="seed",
-                        help="a scenario file or a bundled scenario's name (default: seed)")
-    return parser
+# --- option types -------------------------------------------------------------------
 
 
-def _trace_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="bp-tui trace", description="Train headless and print JSON Lines.")
-    parser.add_argument("scenario")
-    parser.add_argument("--updates", type=_count, default=None, metavar="N",
-                        help="stop after N updates (default: all epochs)")
-    return parser
+def count(text: str) -> int:
+    """A whole number >= 0 (``--updates N``)."""
+    from .engine.fields import whole_number
 
-
-def _check_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="bp-tui check", description="Validate scenario files.")
-    parser.add_argument("scenarios", nargs="+")
-    return parser
-
-
-def _screenshot_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="bp-tui screenshot", description="Render the app after a key sequence to SVG.")
-    parser.add_argument("scenario", nargs="?", default="seed")
-    parser.add_argument("--keys", default="", help='keys to press first, space-separated, e.g. "f f b b"')
-    parser.add_argument("--size", type=_size, default=(120, 40), metavar="WxH")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE.svg")
-    return parser
-
-
-def _count(text: str) -> int:
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        value = whole_number(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
 
 
-def _size(text: str) -> tuple[int, int]:
+#: ``--size`` bounds: big enough for any screen, small enough to render in seconds.
+MIN_SIZE, MAX_SIZE = (20, 10), (1000, 500)
+
+
+def size(text: str) -> tuple[int, int]:
+    """``WIDTHxHEIGHT`` in terminal cells, within MIN_SIZE..MAX_SIZE."""
+    from .engine.fields import printable, whole_number
+
     width, _, height = text.lower().partition("x")
     try:
-        size = int(width), int(height)
+        w, h = whole_number(width, 6), whole_number(height, 6)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 120x40, got {text!r}") from None
-    if min(size) < 10:
-        raise argparse.ArgumentTypeError(f"too small: {text}")
-    return size
+        shown = printable(text, quote=True)
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 120x40, got {shown}") from None
+    (w0, h0), (w1, h1) = MIN_SIZE, MAX_SIZE
+    if not (w0 <= w <= w1 and h0 <= h <= h1):
+        raise argparse.ArgumentTypeError(f"{w}x{h} is out of range: width {w0} to {w1}, height {h0} to {h1}")
+    return w, h
 
 
-def run_trace(argv: list[str]) -> int:
+def scenario_argument(parser: argparse.ArgumentParser, optional: bool = False) -> None:
+    help_text = "a scenario file or a bundled scenario's name (seed, xor, ...)"
+    if optional:
+        parser.add_argument("scenario", nargs="?", default="seed", metavar="SCENARIO",
+                            help=help_text + "; default: seed")
+    else:
+        parser.add_argument("scenario", metavar="SCENARIO", help=help_text)
+
+
+# --- the commands -------------------------------------------------------------------
+
+
+def configure_trace(parser: argparse.ArgumentParser) -> None:
+    scenario_argument(parser)
+    parser.add_argument("--updates", type=count, default=None, metavar="N",
+                        help="stop after N updates (default: all epochs)")
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    from .engine import TrainingSession, load_scenario
     from .engine.trace import dumps, trace_records
 
-    args = _trace_parser().parse_args(argv)
     session = TrainingSession(load_scenario(args.scenario))
-    out = sys.stdout
-    for record in trace_records(session, args.updates):
-        out.write(dumps(record))
-        out.write("\n")
-    out.flush()
+    _emit(dumps(record) + "\n" for record in trace_records(session, args.updates))
     return 0
 
 
-def run_check(argv: list[str]) -> int:
+def configure_check(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files or bundled names")
+
+
+def run_check(args: argparse.Namespace) -> int:
     """Every file is checked; one ``PATH: WHERE: WHAT`` line per bad file.
 
     The ``PATH: ok (TITLE)`` lines go to stdout only when all files are valid,
     so a failed check prints nothing on stdout (exit 2), as any user error.
     """
-    args = _check_parser().parse_args(argv)
+    from .engine import ScenarioError, load_scenario
+    from .engine.fields import printable
+
     failed, ok = 0, []
     for name in args.scenarios:
         try:
@@ -107,45 +139,178 @@ def run_check(argv: list[str]) -> int:
             print(error, file=sys.stderr)
             failed += 1
         else:
-            ok.append(f"{name}: ok ({' '.join(scenario.title.split())})")
+            ok.append(f"{printable(name)}: ok ({printable(' '.join(scenario.title.split()))})")
     if failed:
         return 2
-    print("\n".join(ok))
+    _emit(line + "\n" for line in ok)
     return 0
 
 
-def run_screenshot(argv: list[str]) -> int:
-    args = _screenshot_parser().parse_args(argv)
-    scenario = load_scenario(args.scenario)
-    from .ui.screenshot import save_screenshot
+def configure_explain(parser: argparse.ArgumentParser) -> None:
+    scenario_argument(parser)
+    parser.add_argument("--update", type=count, default=1, metavar="N",
+                        help="which update, counting from 1 like the trace's step (default: 1)")
+    parser.add_argument("--weight", default=None, metavar="NAME",
+                        help="only this parameter's gradient and update, e.g. W2[1,0] or b2[0]")
 
-    save_screenshot(scenario, args.keys.split(), args.size, args.output)
+
+def configure_serve(parser: argparse.ArgumentParser) -> None:
+    scenario_argument(parser, optional=True)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=count, default=8000, metavar="P", help="port (default: 8000)")
+    parser.add_argument("--public-url", default=None, metavar="URL",
+                        help="the address browsers use, when behind a proxy")
+
+
+def not_implemented(args: argparse.Namespace) -> int:
+    raise UsageError(f"{PROG} {args.command}: not implemented yet")
+
+
+def configure_screenshot(parser: argparse.ArgumentParser) -> None:
+    scenario_argument(parser, optional=True)
+    parser.add_argument("--keys", default="", help='keys to press first, space-separated, e.g. "f f b b"')
+    parser.add_argument("--size", type=size, default=(120, 40), metavar="WxH",
+                        help=f"terminal size in cells (default: 120x40; at most {MAX_SIZE[0]}x{MAX_SIZE[1]})")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.svg", help="where to write the SVG")
+
+
+def run_screenshot(args: argparse.Namespace) -> int:
+    from .engine import ScenarioError, load_scenario
+    from .engine.files import FileProblem, check_target
+
+    if not args.output.lower().endswith(".svg"):
+        raise ScenarioError(args.output, "-o", "screenshots are SVG: give a file name ending in .svg")
+    try:
+        check_target(args.output)  # fail before rendering; the write checks again
+    except FileProblem as problem:
+        raise ScenarioError(args.output, "-o", str(problem)) from None
+    scenario = load_scenario(args.scenario)
+    from .ui.screenshot import check_keys, save_screenshot
+
+    save_screenshot(scenario, check_keys(args.keys.split()), args.size, args.output)
     return 0
 
 
 def run_app(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    args = _app_parser().parse_args(argv)
+    from .engine import load_scenario
+
     scenario = load_scenario(args.scenario)  # validated before any UI starts
     from .ui.app import create_app
 
-    create_app(scenario).run()
-    return 0
+    return create_app(scenario).run() or 0
+
+
+# --- parsers ------------------------------------------------------------------------
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"{PROG} {__version__}"
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    """``bp-tui [SCENARIO]``; its help also lists the commands."""
+    width = max(len(name) for name in COMMANDS) + 2
+    listing = "\n".join(f"  {c.name:<{width}}{c.summary}" for c in COMMANDS.values())
+    parser = _Parser(
+        prog=PROG,
+        usage=f"{PROG} [-h] [--version] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
+        description="A terminal step-through debugger for backpropagation. "
+                    "With no command, opens the debugger on SCENARIO.",
+        epilog=f"commands:\n{listing}\n\n'{PROG} COMMAND --help' shows a command's options.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    scenario_argument(parser, optional=True)
+    parser.add_argument("--version", action="version", version=_version())
+    return parser
+
+
+def _command_parser(command: Command) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{PROG} {command.name}", description=command.summary[:1].upper() + command.summary[1:] + ".")
+    command.configure(parser)
+    parser.set_defaults(command=command.name)
+    return parser
+
+
+# --- output and errors --------------------------------------------------------------
+
+
+def _emit(texts) -> None:
+    """Write ``texts`` to stdout; a closed or full output is a one-line UsageError.
+
+    A BrokenPipeError (the reader left, as ``| head`` does) passes through:
+    ``main`` ends quietly then.
+    """
+    out = sys.stdout
+    if out is None:
+        raise UsageError(f"{PROG}: standard output is closed")
+    try:
+        for text in texts:
+            out.write(text)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as error:  # ValueError: write to a closed file
+        _drop_stdout()
+        raise UsageError(f"{PROG}: cannot write the output: {getattr(error, 'strerror', None) or error}") from None
+
+
+def _drop_stdout() -> None:
+    """After a failed write, point stdout at /dev/null so exit does not flush again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
+def _say(message: str) -> None:
+    if sys.stderr is not None:
+        try:
+            print(message, file=sys.stderr)
+        except OSError:
+            pass
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] in COMMANDS:
+        command = COMMANDS[argv[0]]
+        return command.run(_command_parser(command).parse_args(argv[1:]))
+    return run_app(argv)
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        code = _dispatch(argv)
+    except SystemExit as done:  # --help, --version
+        code = done.code if isinstance(done.code, int) else 2
+    _emit(())  # what is still buffered must reach the output too
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``bp-tui ARGV``; returns the exit code (0, 2 user error, 130 interrupted)."""
     argv = sys.argv[1:] if argv is None else argv
-    command = argv[0] if argv and argv[0] in COMMANDS else None
-    run = {"trace": run_trace, "check": run_check, "screenshot": run_screenshot}.get(command, run_app)
     try:
-        return run(argv[1:] if command else argv)
-    except ScenarioError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except UsageError as error:
-        print(error, file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # e.g. `bp-tui trace x | head`
-        sys.stderr.close()
+        from .engine.fields import ScenarioError
+
+        try:
+            return _run(argv)
+        except (ScenarioError, UsageError) as error:
+            _say(str(error))
+            return 2
+    except BrokenPipeError:  # e.g. `bp-tui trace x | head`: the reader has all it wants
+        _drop_stdout()
         return 0
     except KeyboardInterrupt:
+        _say(f"{PROG}: interrupted")
         return 130
+
+
+register("trace", "train headless and print one JSON line per update", configure_trace, run_trace)
+register("check", "validate scenario files (exit 0 when all are valid)", configure_check, run_check)
+register("explain", "one update as a Markdown worked example", configure_explain, not_implemented)
+register("serve", "serve the app to web browsers", configure_serve, not_implemented)
+register("screenshot", "render the app after a key sequence to an SVG file", configure_screenshot, run_screenshot)

@@ -9,12 +9,14 @@ per class.  Errors name the file's line (counting the header as line 1).
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
 import numpy as np
 
-from .fields import ScenarioError
+from .fields import MAX_PART, ScenarioError, printable
+from .files import FileProblem, open_regular
 
 #: Refuse CSV files larger than this (everything is held in memory).
 MAX_CSV_BYTES = 256 * 1024**2
@@ -39,21 +41,16 @@ def _rows(scenario_path: str, where: str, csv_path: Path) -> list[tuple[int, lis
         return ScenarioError(scenario_path, where, what)
 
     try:
-        if csv_path.is_dir():
-            raise IsADirectoryError
-        if csv_path.stat().st_size > MAX_CSV_BYTES:
-            raise fail(f"{csv_path} is too large (over {MAX_CSV_BYTES // 1024**2} MiB)")
-        with open(csv_path, newline="", encoding="utf-8-sig") as handle:
+        with open_regular(csv_path, MAX_CSV_BYTES) as raw:
+            handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             reader = csv.reader(handle)
             rows = [(reader.line_num, row) for row in reader]
-    except FileNotFoundError:
-        raise fail(f"no such file: {csv_path}") from None
-    except IsADirectoryError:
-        raise fail(f"is a folder, not a file: {csv_path}") from None
+    except FileProblem as problem:
+        raise fail(f"{printable(csv_path, MAX_PART)}: {problem}") from None
     except UnicodeDecodeError:
-        raise fail(f"{csv_path} is not UTF-8 text") from None
+        raise fail(f"{printable(csv_path, MAX_PART)} is not UTF-8 text") from None
     except (OSError, csv.Error) as exc:
-        raise fail(f"cannot read {csv_path}: {exc}") from None
+        raise fail(f"cannot read {printable(csv_path, MAX_PART)}: {exc}") from None
     rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise fail(f"{csv_path.name} is empty (expected a header row, then samples)")
@@ -71,9 +68,13 @@ def _header(scenario_path: str, where: str, csv_path: Path, rows) -> list[str]:
 
 
 def read_csv(scenario_path: str, where: str, csv_path: Path, target_columns: list[str],
-             columns_where: str | None = None):
-    """Read ``csv_path``; returns ``(inputs, targets, feature_names, target_names)``.
+             columns_where: str | None = None, classes: dict | None = None):
+    """Read ``csv_path``; returns ``(inputs, targets, feature_names, target_nodes)``.
 
+    ``target_nodes`` has one ``(column, class label)`` pair per output node; the
+    label is None for a numeric column.  ``classes`` (for held-out samples)
+    maps each target column to the classes to encode it with (None: numeric),
+    so held-out rows get the training file's output nodes.
     Problems with the file are reported at ``where`` (``data.csv``); a target
     column missing from the file at ``columns_where`` (``data.target_columns``).
     """
@@ -110,27 +111,38 @@ def read_csv(scenario_path: str, where: str, csv_path: Path, target_columns: lis
                 raise fail(f"{csv_path.name} line {lines[r]}, column {name!r}: not a finite number: {text!r}")
             inputs[r, k] = value
 
-    target_blocks, target_names = [], []
+    target_blocks, target_nodes = [], []
     for name in target_columns:
-        block, names = _target_column(fail, csv_path.name, name, columns[name], lines)
+        given = (classes or {}).get(name)
+        block, labels = _target_column(fail, csv_path.name, name, columns[name], lines, given, classes is not None)
         target_blocks.append(block)
-        target_names.extend(names)
-    return inputs, np.hstack(target_blocks), features, target_names
+        target_nodes.extend((name, label) for label in labels)
+    return inputs, np.hstack(target_blocks), features, target_nodes
 
 
-def _target_column(fail, file_name: str, name: str, cells: list[str], lines: list[int]):
-    """A numeric column as is; otherwise one-hot over its sorted classes."""
+def _target_column(fail, file_name: str, name: str, cells: list[str], lines: list[int],
+                   given: list[str] | None = None, numeric: bool = False):
+    """A numeric column as is; otherwise one-hot over its sorted classes.
+
+    With ``given`` classes, one-hot over those (a label outside them is an
+    error); with ``numeric``, the column must be numbers.  Returns the block
+    and one label per output node (``[None]`` for a numeric column).
+    """
     for r, text in enumerate(cells):
         if not text:
             raise fail(f"{file_name} line {lines[r]}, column {name!r}: empty target")
     values = [_as_number(text) for text in cells]
-    if all(v is not None for v in values):
+    if given is None and (numeric or all(v is not None for v in values)):
         for r, v in enumerate(values):
-            if not math.isfinite(v):
+            if v is None or not math.isfinite(v):
                 raise fail(f"{file_name} line {lines[r]}, column {name!r}: not a finite number: {cells[r]!r}")
-        return np.array(values, dtype=np.float64).reshape(-1, 1), [name]
-    classes = sorted(set(cells))
+        return np.array(values, dtype=np.float64).reshape(-1, 1), [None]
+    classes = sorted(set(cells)) if given is None else list(given)
     index = {label: k for k, label in enumerate(classes)}
+    for r, text in enumerate(cells):
+        if text not in index:
+            raise fail(f"{file_name} line {lines[r]}, column {name!r}: class {text!r} is not one of "
+                       f"the csv's classes ({', '.join(classes)})")
     one_hot = np.zeros((len(cells), len(classes)))
     one_hot[np.arange(len(cells)), [index[c] for c in cells]] = 1.0
-    return one_hot, [f"{name}={label}" for label in classes]
+    return one_hot, classes

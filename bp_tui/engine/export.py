@@ -14,17 +14,19 @@ in it is ever executed.
 
 from __future__ import annotations
 
-import errno
+import lzma
 import os
-import secrets
-import stat
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
 import numpy as np
 import numpy.lib.format as npy_format
 
+from .fields import MAX_PART, printable
+from .files import FileProblem, open_regular, why
+from .files import atomic_write as atomic_write_file
 from .scenario import Scenario, load_scenario
 from .session import TrainingSession
 from .trace import dumps, trace_records
@@ -34,90 +36,19 @@ class ExportError(Exception):
     """A file could not be written or loaded; the message is one line saying why."""
 
     def __init__(self, message: str):
-        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+        super().__init__(printable(message, 2 * MAX_PART))
 
 
-_WRITE_WHY = {
-    errno.ENOENT: "no such folder", errno.ENOTDIR: "part of the path is not a folder",
-    errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-    errno.EISDIR: "is a folder", errno.ENOSPC: "no space left on the device",
-    errno.EROFS: "read-only file system", errno.EDQUOT: "disk quota exceeded",
-}
-_READ_WHY = {**_WRITE_WHY, errno.ENOENT: "no such file"}
-
-
-def _why(exc: OSError, table: dict) -> str:
-    return table.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__)
-
-
-# ------------------------------------------------------------------ writing
 def atomic_write(path, write: Callable[[TextIO], None]) -> None:
     """Write a UTF-8 text file (``\\n`` line ends) through ``write(handle)``, atomically."""
     _atomic(path, write, binary=False)
 
 
 def _atomic(path, write: Callable, binary: bool) -> None:
-    shown = os.fspath(path)
-    target = os.path.realpath(shown)  # through a symlink: the file it points to is replaced
-    folder, name = os.path.split(target)
-    if os.path.isdir(target):
-        raise ExportError(f"cannot write {shown}: is a folder")
     try:
-        fd, temp = _create_temp(folder, name)
-    except OSError as exc:
-        raise ExportError(f"cannot write {shown}: {_why(exc, _WRITE_WHY)}") from None
-    try:
-        handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _keep_mode(target, temp)
-        os.replace(temp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise ExportError(f"cannot write {shown}: {_why(exc, _WRITE_WHY)}") from None
-        raise
-    _sync_folder(folder)
-
-
-def _create_temp(folder: str, name: str) -> tuple[int, str]:
-    """A new file next to the target, created with the usual permissions
-    (0666 less the umask, as ``open`` would), hidden by a leading dot."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
-        try:
-            return os.open(temp, flags, 0o666), temp
-        except FileExistsError:
-            continue
-    raise OSError(errno.EEXIST, "could not create a temporary file")
-
-
-def _keep_mode(target: str, temp: str) -> None:
-    """Replacing a file keeps its permissions."""
-    try:
-        os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
-    except OSError:
-        pass
-
-
-def _sync_folder(folder: str) -> None:
-    """Make the rename itself durable (best effort: not every system allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        atomic_write_file(path, write, binary=binary)
+    except FileProblem as problem:
+        raise ExportError(f"cannot write {printable(os.fspath(path), MAX_PART)}: {problem}") from None
 
 
 def _session(scenario: Scenario | str | os.PathLike) -> TrainingSession:
@@ -203,33 +134,52 @@ def load_weights(path, scenario: Scenario) -> tuple[list, list]:
     shapes = {f"W{l}": (layers[l - 1], layers[l]) for l in range(1, len(layers))}
     if scenario.bias:
         shapes.update({f"b{l}": (layers[l],) for l in range(1, len(layers))})
-    expected = f"expected {', '.join(shapes)}"
+    limit = sum(8 * int(np.prod(shape)) + 4096 for shape in shapes.values()) + 1024**2
     try:
-        with open(shown, "rb") as handle:
+        with open_regular(shown, limit) as handle:
             magic = handle.read(4)
             if magic[:2] != b"PK":
                 single = " (a single .npy array)" if magic.startswith(b"\x93NUM") else ""
                 raise fail(f"not an .npz file{single}")
             handle.seek(0)
-            with np.load(handle, allow_pickle=False) as npz:
-                for key in npz.files:
-                    if key not in shapes:
-                        no_bias = "this network has no biases; " if key[:1] == "b" and not scenario.bias else ""
-                        raise fail(f"unknown key {key!r} ({no_bias}{expected})")
-                arrays = {}
-                for key, shape in shapes.items():
-                    if key not in npz.files:
-                        raise fail(f"missing {key} ({expected})")
-                    arrays[key] = _array(npz, key, shape, fail)
-    except ExportError:
-        raise
+            arrays = _read_npz(handle, shapes, fail, scenario.bias)
+    except FileProblem as problem:
+        raise fail(str(problem)) from None
     except OSError as exc:
-        raise fail(_why(exc, _READ_WHY)) from None
-    except (zipfile.BadZipFile, ValueError, EOFError, KeyError):
+        raise fail(why(exc)) from None
+    except DAMAGED:
         raise fail("not a readable .npz file (damaged?)") from None
     W = [None] + [arrays[f"W{l}"] for l in range(1, len(layers))]
     b = [None] + [arrays.get(f"b{l}") for l in range(1, len(layers))]
     return W, b
+
+
+#: What a damaged zip member raises while it is read (bad CRC, bad deflate or LZMA or bzip2 data...).
+DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, ValueError, EOFError, KeyError, OSError)
+#: Compression methods Python's zipfile reads: stored, deflate, bzip2, LZMA.
+READABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
+
+def _read_npz(handle, shapes: dict, fail, bias: bool) -> dict:
+    """The arrays named in ``shapes``, each checked; anything else in the file refused."""
+    expected = f"expected {', '.join(shapes)}"
+    with np.load(handle, allow_pickle=False) as npz:
+        for info in npz.zip.infolist():
+            name = printable(info.filename, quote=True)
+            if info.flag_bits & 0x1:
+                raise fail(f"member {name} is encrypted (password-protected), which is not supported")
+            if info.compress_type not in READABLE:
+                raise fail(f"member {name} uses compression method {info.compress_type}, which is not supported")
+        for key in npz.files:
+            if key not in shapes:
+                no_bias = "this network has no biases; " if key[:1] == "b" and not bias else ""
+                raise fail(f"unknown key {printable(key, quote=True)} ({no_bias}{expected})")
+        arrays = {}
+        for key, shape in shapes.items():
+            if key not in npz.files:
+                raise fail(f"missing {key} ({expected})")
+            arrays[key] = _array(npz, key, shape, fail)
+    return arrays
 
 
 def _array(npz, key: str, shape: tuple, fail) -> np.ndarray:

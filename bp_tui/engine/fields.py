@@ -18,19 +18,63 @@ _MISSING = object()
 
 
 class ScenarioError(Exception):
-    """A scenario file the user must fix: which file, which field, what is wrong."""
+    """A scenario file the user must fix: which file, which field, what is wrong.
+
+    Every part goes through ``printable``: a message is one line, free of
+    terminal control codes, and of bounded length whatever the file held.
+    """
 
     def __init__(self, path: str, where: str, what: str):
-        path, where, what = (_one_line(str(part)) for part in (path, where, what))
+        path, where, what = (printable(part, limit=MAX_PART) for part in (path, where, what))
         super().__init__(f"{path}: {where}: {what}")
         self.path = path
         self.where = where
         self.what = what
 
 
-def _one_line(text: str) -> str:
-    """Line breaks (from a quoted key, a CSV header...) shown escaped: one line per error."""
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+#: The most characters of one part of an error message (a path, a field, the problem).
+MAX_PART = 600
+#: The most characters of a user's value quoted in a message.
+QUOTE = 60
+
+
+def printable(text: Any, limit: int = QUOTE, quote: bool = False) -> str:
+    """``text`` safe to echo: control characters escaped, at most ``limit`` characters + '…'.
+
+    A title, a key name, a CSV header or a path may hold escape sequences that
+    would drive the terminal (blink, change its title) or line breaks that
+    would split an error; a value may be megabytes long.  ``quote`` gives a
+    quoted form such as ``'relu…'``.
+    """
+    text = str(text)
+    cut = len(text) > limit
+    text = text[:limit]
+    if quote:
+        shown = repr(text)
+        return shown[:-1] + "…" + shown[-1] if cut else shown
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return text + "…" if cut else text
+
+
+#: Whole numbers typed or read as text have at most this many digits (far
+#: below Python's 4,300-digit conversion limit, far above any real count).
+MAX_DIGITS = 18
+
+
+def whole_number(text: str, max_digits: int = MAX_DIGITS) -> int:
+    """``text`` as an int (optional sign, ASCII digits), or ValueError with a one-line reason.
+
+    Safe on any input: the length is checked before converting, so a
+    5,000-digit number is "too long", never Python's own ValueError.
+    """
+    body = text.strip()
+    digits = body.lstrip("+-")
+    if not digits or len(body) - len(digits) > 1 or not (digits.isascii() and digits.isdigit()):
+        raise ValueError(f"expected a whole number, got {printable(text, quote=True)}")
+    if len(digits) > max_digits:
+        raise ValueError(f"too large: a whole number of {len(digits)} digits (at most {max_digits})")
+    return int(body)
 
 
 def counted(n: int, word: str) -> str:

@@ -16,8 +16,9 @@ import numpy as np
 from . import activations, losses
 from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, matrix_at, vector_at
+from .files import FileProblem, read_regular
 from .network import INITS, initial_weights
-from .scenario_data import check_targets, read_data
+from .scenario_data import read_data
 from .training_settings import OPTIMIZER_KEYS, OptimizerSettings, read_optimizer
 
 #: Refuse networks whose arrays would need more memory than this.
@@ -39,8 +40,10 @@ class Scenario:
     activations: tuple[str, ...]
     loss: str
     learning_rate: float
-    inputs: np.ndarray  # (n_samples, layers[0])
+    inputs: np.ndarray  # (n_samples, layers[0]): the training samples
     targets: np.ndarray  # (n_samples, layers[-1])
+    test_inputs: np.ndarray | None = None  # held-out samples (contract section 6), or None
+    test_targets: np.ndarray | None = None
     bias: bool = True
     weights: tuple[np.ndarray, ...] | None = None  # given in the file, else drawn
     biases: tuple[np.ndarray, ...] | None = None
@@ -51,8 +54,9 @@ class Scenario:
     shuffle: bool = False
     description: str = ""
     path: str = "<scenario>"
-    feature_names: tuple[str, ...] = ()
-    target_names: tuple[str, ...] = ()
+    feature_names: tuple[str, ...] = ()  # input nodes' names (a CSV's header), or ()
+    target_names: tuple[str, ...] = ()  # output nodes' names: class labels or columns, or ()
+    target_columns: tuple[str, ...] = ()  # the column each output node comes from, or ()
     breakpoints: dict = field(default_factory=dict)
     optimizer: OptimizerSettings = OptimizerSettings()  # contract section 5
 
@@ -133,19 +137,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 
 def _read_text(shown: str, path: Path) -> str:
-    if path.is_dir():
-        raise ScenarioError(shown, "file", "is a folder, not a scenario file")
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError(shown, "file", "no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(shown, "file", "is a folder, not a scenario file") from None
-    except OSError as exc:
-        raise ScenarioError(shown, "file", f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(shown, "file", f"too large for a scenario file (over {MAX_FILE_BYTES // 1024**2} MiB)")
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except FileProblem as problem:
+        what = "is a folder, not a scenario file" if str(problem) == "is a folder" else str(problem)
+        raise ScenarioError(shown, "file", what) from None
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark is tolerated
     except UnicodeDecodeError as exc:
@@ -198,17 +194,15 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     shuffle = training.boolean("shuffle", False)
     optimizer = read_optimizer(training, layers, bias)
 
-    data = top.table("data")
-    inputs, targets, feature_names, target_names = read_data(data, layers, base_dir)
-    check_targets(data, targets, loss)
-    _check_size(network, layers, min(batch_size or inputs.shape[0], inputs.shape[0]))
+    d = read_data(top.table("data"), layers, loss, seed, base_dir)
+    _check_size(network, layers, min(batch_size or len(d.inputs), len(d.inputs)))
 
     return Scenario(
         title=title, description=description, layers=layers, activations=acts,
         bias=bias, weights=weights, biases=biases, init=init, seed=seed,
-        inputs=inputs, targets=targets, loss=loss, learning_rate=learning_rate,
-        batch_size=batch_size, epochs=epochs, shuffle=shuffle, path=path,
-        feature_names=tuple(feature_names), target_names=tuple(target_names),
+        inputs=d.inputs, targets=d.targets, test_inputs=d.test_inputs, test_targets=d.test_targets,
+        loss=loss, learning_rate=learning_rate, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
+        path=path, feature_names=d.feature_names, target_names=d.target_names, target_columns=d.target_columns,
         breakpoints=read_breakpoints(top.table("breakpoints", required=False)), optimizer=optimizer,
     )
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import activations as _activations
 from . import losses as _losses
+from .metrics import Scorer
 from .network import hidden_loss_slope, pre_activation, weight_gradient
 from .scenario import Scenario
 from .schedule import Schedule
@@ -104,6 +105,7 @@ class TrainingSession:
                                  scenario.epochs, scenario.shuffle, scenario.seed)
         self.cycle = phase_cycle(self.depth)
         self._run = [self._forward] * self.depth + [self._backward] * self.depth + [self._update]
+        self.scorer = Scorer(scenario)  # held-out loss per update, accuracy
         self.reset()
 
     # ----------------------------------------------------------------- state
@@ -130,6 +132,7 @@ class TrainingSession:
         """
         self.W, self.b = list(checkpoint.W), list(checkpoint.b)
         self.updates_done = done = checkpoint.updates_done
+        self.scorer.record(done, self.W, self.b)
         self.phases_done = 0
         self.last_phase: Phase | None = None
         self.applied: _Pass | None = None
@@ -180,6 +183,9 @@ class TrainingSession:
             current=cur.view(), applied=None if self.applied is None else self.applied.view(),
             loss_history=frozen(self.loss_history), epoch_loss=frozen(self.epoch_loss),
             epoch_running_loss=self._epoch_sum / seen if seen else None,
+            test_loss_history=frozen(self.scorer.test_loss_history(self.updates_done)),
+            test_accuracy_history=frozen(self.scorer.test_accuracy_history(self.updates_done)),
+            accuracy=self.scorer.accuracy(self.W, self.b),
         )
 
     # ----------------------------------------------------------------- phases
@@ -268,6 +274,7 @@ class TrainingSession:
         self._record_loss(cur)
         self.applied = cur
         self.updates_done += 1
+        self.scorer.record(self.updates_done, self.W, self.b)
         if not self.finished:
             self._start_batch()
 

@@ -107,6 +107,22 @@ class SessionState:
     loss_history: np.ndarray  # batch loss of every update so far
     epoch_loss: np.ndarray  # mean loss over each finished epoch's samples
     epoch_running_loss: float | None  # the same, so far, for the current epoch
+    # Held-out samples (contract section 6): index k = after k updates, 0 the
+    # initial weights; None without held-out samples (accuracy: without classes).
+    test_loss_history: np.ndarray | None = None
+    test_accuracy_history: np.ndarray | None = None
+    accuracy: float | None = None  # over all training samples, with the current weights
+
+    @property
+    def test_loss(self) -> float | None:
+        """The held-out loss with the current weights, or None."""
+        return None if self.test_loss_history is None else float(self.test_loss_history[-1])
+
+    @property
+    def test_accuracy(self) -> float | None:
+        """The held-out accuracy with the current weights, or None."""
+        h = self.test_accuracy_history
+        return None if h is None else float(h[-1])
 
     @property
     def finished(self) -> bool:

@@ -44,14 +44,16 @@ def trace_records(session: TrainingSession, updates: int | None = None) -> Itera
 
     Runs at most ``updates`` updates (all that remain when None).
     """
-    yield initial_record(session.W, session.b)
+    scores = session.scorer.trace_keys  # test_loss, accuracy, test_accuracy: {} without held-out samples
+    yield {**initial_record(session.W, session.b), **scores(session.updates_done, session.W, session.b)}
     done = 0
     while not session.finished and (updates is None or done < updates):
         session.finish_update()
         done += 1
         applied = session.applied
         assert applied is not None  # finish_update applies a batch
-        yield update_record(session.updates_done, applied.view())
+        record = update_record(session.updates_done, applied.view())
+        yield {**record, **scores(session.updates_done, session.W, session.b)}
 
 
 def dumps(record: dict) -> str:

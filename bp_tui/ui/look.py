@@ -55,7 +55,8 @@ class LookActions:
             check = check_weight(self.session, sel.layer, sel.i, sel.j)
             self.gradcheck = (self.debugger.timeline.position, sel, check)
         verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
-        self.say(f"gradient check of {check.name}: relative error {relative_error(check.relative_error)}, backprop {verdict}")
+        error = relative_error(check.relative_error)
+        self.say(f"gradient check of {check.name}: relative error {error}, backprop {verdict}")
         self.publish()
 
     def action_gradcheck_all(self) -> None:
@@ -68,7 +69,8 @@ class LookActions:
             self.gradcheck = (self.debugger.timeline.position, self.selection, worst)
         scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
         kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
-        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {relative_error(worst.relative_error)}")
+        error = relative_error(worst.relative_error)
+        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {error}")
         self.publish()
 
     def _toggle_watch(self, watch: Watch) -> None:

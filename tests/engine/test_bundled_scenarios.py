@@ -206,7 +206,8 @@ def test_iris_data_is_the_real_data_set():
     assert scenario.inputs.shape == (150, 4)
     assert scenario.feature_names == ("sepal_length", "sepal_width", "petal_length", "petal_width")
     # One-hot, classes in sorted order.
-    assert scenario.target_names == ("species=setosa", "species=versicolor", "species=virginica")
+    assert scenario.target_names == ("setosa", "versicolor", "virginica")
+    assert scenario.target_columns == ("species", "species", "species")
     assert scenario.targets.shape == (150, 3)
     assert np.all(scenario.targets.sum(axis=1) == 1)
     assert set(np.unique(scenario.targets)) == {0.0, 1.0}

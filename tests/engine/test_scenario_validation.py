@@ -118,7 +118,8 @@ def test_too_large_network_is_refused_before_allocating():
 def test_csv_string_target_is_one_hot_in_sorted_class_order():
     s = load_scenario(str(GOOD / "csv_string_target.toml"))
     assert s.feature_names == ("petal_length", "petal_width")  # file order, target skipped
-    assert s.target_names == ("species=setosa", "species=versicolor", "species=virginica")
+    assert s.target_names == ("setosa", "versicolor", "virginica")  # a class label per output node
+    assert s.target_columns == ("species",) * 3
     # file order: versicolor, setosa, virginica, setosa, (blank line), versicolor
     np.testing.assert_array_equal(
         s.targets, [[0, 1, 0], [1, 0, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]]

@@ -1,0 +1,307 @@
+"""The "what it learned" pane: the network's output over its inputs, as Playground shows it.
+
+- Two inputs: the output over the input plane as a heatmap, two pixels per
+  cell (``▀`` with the top pixel as foreground, the bottom one as
+  background), orange for low, blue for high (Playground's palette, on a
+  dark middle); the training samples as ``●`` in their target's colour,
+  held-out samples as ``○``; beside it each hidden node's own map, small.
+  With ``node`` set, the big map is that node's instead of the output's.
+- One input: the prediction curve over the input's range, with the samples.
+- More inputs: accuracy and the confusion matrix (classification) or
+  prediction against target (regression), and a map of two chosen inputs
+  with the others held at their mean.
+
+The numbers come from ``learned_data`` (the engine's forward pass over a
+grid), computed once per ``show``/resize; rendering only copies rows.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
+
+from . import learned_data as data
+from .drawing_layout import BRAILLE, DOTS, line_dots
+from .fmt import short
+from .network_drawing import display_name, style
+
+LOW, MIDDLE, HIGH = np.array([245, 147, 34]), np.array([40, 44, 52]), np.array([8, 119, 189])
+CLASSES = np.array([[245, 147, 34], [8, 119, 189], [80, 180, 90], [170, 110, 210], [220, 70, 70],
+                    [40, 180, 180], [220, 200, 60], [150, 150, 150], [230, 120, 180], [120, 90, 60]])
+THUMB = (8, 4)  # a hidden node's map: columns, rows (8 x 8 pixels)
+
+
+def diverging(t: np.ndarray) -> np.ndarray:
+    """Colours (..., 3) for t in [-1, 1]: orange below 0, blue above, dark at 0; NaN is red."""
+    t = np.nan_to_num(np.clip(t, -1.0, 1.0), nan=0.0)[..., None]
+    rgb = np.where(t < 0, MIDDLE + (LOW - MIDDLE) * -t, MIDDLE + (HIGH - MIDDLE) * t)
+    return rgb.astype(np.uint8)
+
+
+def class_colours(P: np.ndarray) -> np.ndarray:
+    """Colours for softmax outputs (..., k): the likeliest class's colour, stronger when surer."""
+    k = P.shape[-1]
+    best = np.nan_to_num(P, nan=0.0).argmax(axis=-1)
+    sure = np.clip((np.nan_to_num(P.max(axis=-1)) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None]
+    return (MIDDLE + (CLASSES[best % len(CLASSES)] - MIDDLE) * (0.25 + 0.75 * sure)).astype(np.uint8)
+
+
+@lru_cache(maxsize=4096)
+def pixel_style(top: tuple, bottom: tuple) -> Style:
+    return Style(color=Color.from_rgb(*top), bgcolor=Color.from_rgb(*bottom))
+
+
+class Grid:
+    """Cells of (character, Style), written as heat pixels, points or text."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.cells = [[(" ", Style())] * width for _ in range(height)]
+
+    def text(self, x: int, y: int, text: str, how: str = "") -> None:
+        if 0 <= y < self.height:
+            for k, char in enumerate(text):
+                if 0 <= x + k < self.width:
+                    self.cells[y][x + k] = (char, style(how))
+
+    def heat(self, x: int, y: int, rgb: np.ndarray) -> None:
+        """An image (2 * rows, columns, 3) as half-block cells from (x, y)."""
+        for r in range(rgb.shape[0] // 2):
+            row = self.cells[y + r] if 0 <= y + r < self.height else None
+            if row is None:
+                continue
+            for c in range(min(rgb.shape[1], self.width - x)):
+                row[x + c] = ("▀", pixel_style(tuple(rgb[2 * r, c].tolist()), tuple(rgb[2 * r + 1, c].tolist())))
+
+    def point(self, x: int, y: int, char: str, rgb) -> None:
+        """A sample: ``char`` in its colour, over the cell's own background."""
+        if 0 <= y < self.height and 0 <= x < self.width:
+            old = self.cells[y][x][1]
+            under = old.bgcolor or Color.from_rgb(*MIDDLE.tolist())
+            self.cells[y][x] = (char, Style(color=Color.from_rgb(*(int(v) for v in rgb)), bgcolor=under, bold=True))
+
+    def strips(self) -> list[Strip]:
+        return [Strip([Segment(char, how) for char, how in row], self.width) for row in self.cells]
+
+
+class LearnedPane(Widget, can_focus=False):
+    """Shows what the network of ``state`` computes over the inputs of ``scenario``."""
+
+    DEFAULT_CSS = "LearnedPane { height: 1fr; width: 1fr; }"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state = None
+        self.scenario = None
+        self.node: tuple[int, int] | None = None  # (layer, node) shown large instead of the output
+        self.features = (0, 1)
+        self.output = 0
+        self._strips: list[Strip] = []
+
+    def show(self, state, scenario, node: tuple[int, int] | None = None,
+             features: tuple[int, int] | None = None, output: int = 0) -> None:
+        self.state, self.scenario, self.node, self.output = state, scenario, node, output
+        if features is not None:
+            self.features = features
+        self._rebuild()
+
+    def on_resize(self) -> None:
+        self._rebuild()
+
+    def render_line(self, y: int) -> Strip:
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+
+    def _rebuild(self) -> None:
+        width, height = self.size.width, self.size.height
+        if self.state is None or width < 10 or height < 4:
+            self._strips = []
+            return
+        grid = Grid(width, height)
+        inputs = self.scenario.inputs
+        if inputs.shape[1] == 1:
+            self._curve(grid)
+        elif inputs.shape[1] == 2:
+            self._plane(grid, (0, 1), thumbnails=True)
+        else:
+            self._many(grid)
+        self._strips = grid.strips()
+        self.refresh()
+
+    # ------------------------------------------------------------ colours
+    def _colours(self, values: np.ndarray, layer: int) -> np.ndarray:
+        """Colours for node values (..., nodes) of ``layer``: the output's by its loss, hidden by range."""
+        st = self.state
+        activation = st.activations[layer]
+        if layer == st.depth and self.node is None:
+            if st.loss == "cross_entropy":
+                return class_colours(values) if values.shape[-1] > 2 else diverging(values[..., 1] - values[..., 0])
+            v = values[..., min(self.output, values.shape[-1] - 1)]
+            if st.loss == "bce":
+                return diverging(2.0 * v - 1.0)
+            return diverging(self._regression_scale(v))
+        v = values[..., 0]
+        if activation == "sigmoid":
+            return diverging(2.0 * v - 1.0)
+        if activation == "tanh":
+            return diverging(v)
+        biggest = np.nanmax(np.abs(v)) if np.isfinite(v).any() else 0.0
+        return diverging(v / biggest if biggest > 0 else v * 0.0)
+
+    def _regression_scale(self, v: np.ndarray) -> np.ndarray:
+        """A regression output mapped to [-1, 1] by the targets' range."""
+        t = self.scenario.targets[:, min(self.output, self.scenario.targets.shape[1] - 1)]
+        lo, hi = float(t.min()), float(t.max())
+        half = (hi - lo) / 2 or 1.0
+        return (v - (lo + hi) / 2) / half
+
+    def _target_colour(self, target: np.ndarray) -> np.ndarray:
+        """A sample's colour from its target row, brighter than the map's."""
+        st = self.state
+        if st.loss == "cross_entropy":
+            colour = CLASSES[int(np.argmax(target)) % len(CLASSES)]
+        elif st.loss == "bce":
+            colour = LOW if target[min(self.output, len(target) - 1)] < 0.5 else HIGH
+        else:
+            colour = diverging(self._regression_scale(np.array(target[min(self.output, len(target) - 1)])))
+        return np.minimum(255, colour.astype(int) + 70)
+
+    # ------------------------------------------------------------ views
+    def _samples(self):
+        sc = self.scenario
+        test = getattr(sc, "test_inputs", None)
+        yield "●", sc.inputs, sc.targets
+        if test is not None and len(test):
+            yield "○", test, sc.test_targets
+
+    def _plane(self, grid: Grid, features: tuple[int, int], thumbnails: bool, top: int = 0) -> None:
+        st = self.state
+        hidden = [(l, k) for l in range(1, st.depth) for k in range(st.layers[l])] if thumbnails else []
+        rows = grid.height - top - 2
+        side = THUMB[0] + 2 if hidden and grid.width >= 2 * rows + THUMB[0] + 4 else 0
+        columns = min(grid.width - side, 2 * rows)
+        if columns < 8 or rows < 3:
+            grid.text(0, top, "enlarge the pane to see the map", "dim italic")
+            return
+        grid_plane = data.plane(st, self.scenario.inputs, features, columns, 2 * rows)
+        layer, node = self.node if self.node is not None else (st.depth, None)
+        values = grid_plane.layers[layer]
+        if node is not None:
+            values = values[..., node:node + 1]
+        grid.heat(0, top + 1, self._colours(values, layer))
+        names = self._names()
+        what = "output" if self.node is None else f"layer {layer} node {node}"
+        grid.text(0, top, f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑)"[: grid.width], "bold")
+        (x0, x1), (y0, y1) = grid_plane.x_range, grid_plane.y_range
+        for char, X, T in self._samples():
+            px = np.round((X[:, features[0]] - x0) / (x1 - x0) * (columns - 1)).astype(int)
+            py = np.round((y1 - X[:, features[1]]) / (y1 - y0) * (2 * rows - 1)).astype(int)
+            for n in range(len(X)):
+                grid.point(int(px[n]), top + 1 + int(py[n]) // 2, char, self._target_colour(T[n]))
+        grid.text(0, top + 1 + rows, f"{short(x0, 3)} … {short(x1, 3)} →  ↑ {short(y0, 3)} … {short(y1, 3)}"
+                  f"  ● train" + ("  ○ held out" if getattr(self.scenario, "test_inputs", None) is not None
+                                  else ""), "dim")
+        if side:
+            self._thumbnails(grid, grid_plane, hidden, columns + 2, top)
+
+    def _thumbnails(self, grid: Grid, grid_plane, hidden, x: int, top: int) -> None:
+        """Each hidden node's own map, small, in a column beside the big map."""
+        y = top
+        for layer, node in hidden:
+            if y + THUMB[1] + 1 > grid.height:
+                grid.text(x, y, f"+{len(hidden) - hidden.index((layer, node))} more", "dim")
+                return
+            full = grid_plane.layers[layer][..., node:node + 1]
+            rows, columns = full.shape[:2]
+            pick_r = np.linspace(0, rows - 1, 2 * THUMB[1]).round().astype(int)
+            pick_c = np.linspace(0, columns - 1, THUMB[0]).round().astype(int)
+            small = full[pick_r][:, pick_c]
+            chosen = self.node == (layer, node)
+            grid.text(x, y, f"{layer}.{node}"[: THUMB[0]], "bold reverse" if chosen else "dim")
+            grid.heat(x, y + 1, self._colours(small, layer))
+            y += THUMB[1] + 1
+
+    def _curve(self, grid: Grid) -> None:
+        """One input: the prediction as a braille curve, the samples as points."""
+        st, sc = self.state, self.scenario
+        columns, rows = grid.width, grid.height - 2
+        xs, outputs = data.curve(st, sc.inputs, 2 * columns)
+        k = min(self.output, outputs.shape[1] - 1)
+        ys = outputs[:, k]
+        everything = np.concatenate([ys[np.isfinite(ys)], sc.targets[:, k]])
+        lo, hi = float(everything.min()), float(everything.max())
+        hi = hi if hi > lo else lo + 1.0
+        dots = {}
+
+        def to_y(v: float) -> int:
+            return round((hi - v) / (hi - lo) * (4 * rows - 1))
+
+        previous = None
+        for n, v in enumerate(ys):
+            if not np.isfinite(v):
+                previous = None
+                continue
+            point = (n, to_y(float(v)))
+            for px, py in (line_dots(*previous, *point) if previous else [point]):
+                cell = (px // 2, py // 4)
+                dots[cell] = dots.get(cell, 0) | DOTS[py % 4][px % 2]
+            previous = point
+        for (cx, cy), mask in dots.items():
+            grid.text(cx, 1 + cy, chr(BRAILLE + mask), "#ffd75f")
+        x0, x1 = xs[0], xs[-1]
+        for char, X, T in self._samples():
+            for n in range(len(X)):
+                cx = round(float((X[n, 0] - x0) / (x1 - x0)) * (columns - 1))
+                grid.text(cx, 1 + to_y(float(T[n, k])) // 4, char, "bold #4fa3e0")
+        name = self._names()[0]
+        grid.text(0, 0, f"prediction (curve) and targets (●) over {name}"[: grid.width], "bold")
+        grid.text(0, grid.height - 1, f"{short(x0, 3)} … {short(x1, 3)} →   ↑ {short(lo, 3)} … {short(hi, 3)}", "dim")
+
+    def _many(self, grid: Grid) -> None:
+        """More inputs: accuracy and confusion (classification) or prediction vs target, then a map."""
+        st, sc = self.state, self.scenario
+        y = 0
+        if st.loss == "cross_entropy":
+            y = self._confusion(grid)
+        else:
+            outputs = data.predictions(st, sc.inputs)
+            k = min(self.output, outputs.shape[1] - 1)
+            error = outputs[:, k] - sc.targets[:, k]
+            grid.text(0, 0, f"output {k}: prediction − target over {len(error)} samples", "bold")
+            grid.text(0, 1, f"mean |error| {short(float(np.mean(np.abs(error))), 4)}   "
+                            f"largest {short(float(np.max(np.abs(error))), 4)}")
+            y = 3
+        names = self._names()
+        if grid.height - y >= 8:
+            a, b = self.features
+            grid.text(0, y, f"map of {names[a]} × {names[b]}, other inputs at their mean", "dim italic")
+            self._plane(grid, self.features, thumbnails=False, top=y + 1)
+
+    def _confusion(self, grid: Grid) -> int:
+        st, sc = self.state, self.scenario
+        classes = [display_name(n) for n in sc.target_names] or [str(c) for c in range(sc.targets.shape[1])]
+        counts = data.confusion(data.predictions(st, sc.inputs), sc.targets)
+        line = f"accuracy {short(100.0 * np.trace(counts) / counts.sum(), 3)}% of {counts.sum()} training samples"
+        test = getattr(sc, "test_inputs", None)
+        if test is not None and len(test):
+            held = data.confusion(data.predictions(st, test), sc.test_targets)
+            line += f", {short(100.0 * np.trace(held) / held.sum(), 3)}% of {held.sum()} held out"
+        grid.text(0, 0, line[: grid.width], "bold")
+        width = min(max(len(c) for c in classes[:10] + ["target ↓"]), 14)
+        grid.text(width + 1, 1, "predicted →", "dim")
+        grid.text(0, 2, f"{'target ↓':<{width + 1}}" + "".join(f"{c[:6]:>7}" for c in classes[:10]), "dim")
+        for r, name in enumerate(classes[:10]):
+            grid.text(0, 3 + r, f"{name:<{width + 1}}"[: width + 1], "")
+            for c in range(min(len(classes), 10)):
+                grid.text(width + 1 + 7 * c, 3 + r, f"{counts[r, c]:>7}", "bold green" if r == c else "")
+        return 4 + min(len(classes), 10)
+
+    def _names(self) -> list[str]:
+        names = self.scenario.feature_names
+        return [display_name(n) for n in names] if names else [f"input {k}" for k in
+                                                                range(self.scenario.inputs.shape[1])]
