@@ -198,7 +198,9 @@ def run_app(argv: list[str]) -> int:
     scenario = load_scenario(args.scenario)  # validated before any UI starts
     from .ui.app import create_app
 
-    return create_app(scenario).run() or 0
+    app = create_app(scenario)
+    app.run()  # a crash inside prints its traceback as the app exits
+    return app.return_code or 0  # 1 after a crash (Textual sets it)
 
 
 # --- parsers ------------------------------------------------------------------------

@@ -21,20 +21,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .params import Param
 from .state import BatchView
 
 
 @dataclass(frozen=True)
 class WeightBreakdown:
-    """Weight ``(layer, i, j)``: from node i of layer-1 to node j of ``layer``.
+    """Weight or bias entry ``param`` (for a bias the node value is 1).
 
-    For a bias, ``i`` is None and the node value is 1.  Arrays have one
-    entry per sample of the batch, in ``sample_indices`` order.
+    Arrays have one entry per sample of the batch, in ``sample_indices`` order.
     """
 
-    layer: int
-    i: int | None
-    j: int
+    param: Param
     sample_indices: tuple[int, ...]
     node_value: np.ndarray
     loss_slope: np.ndarray
@@ -50,7 +48,7 @@ class WeightBreakdown:
 
     @property
     def is_bias(self) -> bool:
-        return self.i is None
+        return self.param.is_bias
 
 
 @dataclass(frozen=True)
@@ -71,23 +69,19 @@ class LossSlopeAssembly:
     loss_slope: np.ndarray  # (n_samples,) = product summed over the next layer
 
 
-def weight_breakdown(batch: BatchView, layer: int, i: int | None, j: int,
-                     learning_rate: float, activation: str) -> WeightBreakdown | None:
-    """The three factors for weight (layer, i, j), or the bias of node j if ``i`` is None.
+def weight_breakdown(batch: BatchView, param: Param, learning_rate: float,
+                     activation: str) -> WeightBreakdown | None:
+    """The three factors for the weight or bias entry ``param``.
 
-    None until the backward phase of ``layer`` is done for this batch.
+    None until the backward phase of its layer is done for this batch.
     """
+    layer, j = param.layer, param.j
     if batch.grad_weights[layer] is None:
         return None
     n = len(batch.sample_indices)
-    if i is None:
-        node_value = np.ones(n)
-        gradient = float(batch.grad_biases[layer][j])
-        weight = float(batch.biases[layer][j])
-    else:
-        node_value = np.asarray(batch.node_values[layer - 1][:, i])
-        gradient = float(batch.grad_weights[layer][i, j])
-        weight = float(batch.weights[layer][i, j])
+    node_value = np.ones(n) if param.is_bias else np.asarray(batch.node_values[layer - 1][:, param.i])
+    gradient = param.value(batch.grad_weights, batch.grad_biases)
+    weight = param.value(batch.weights, batch.biases)
     loss_slope = np.asarray(batch.loss_slopes[layer][:, j])
     activation_slope = np.asarray(batch.activation_slopes[layer][:, j])
     with np.errstate(all="ignore"):  # non-finite values (a diverging run) must not warn
@@ -97,7 +91,7 @@ def weight_breakdown(batch: BatchView, layer: int, i: int | None, j: int,
     relu_like = activation in ("relu", "leaky_relu")
     at_zero = (batch.pre_activations[layer][:, j] == 0) if relu_like else np.zeros(n, dtype=bool)
     return WeightBreakdown(
-        layer=layer, i=i, j=j, sample_indices=batch.sample_indices,
+        param=param, sample_indices=batch.sample_indices,
         node_value=node_value, loss_slope=loss_slope, activation_slope=activation_slope,
         product=product, mean=mean, gradient=gradient,
         learning_rate=learning_rate, weight=weight, new_weight=new_weight,

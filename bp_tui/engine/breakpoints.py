@@ -22,12 +22,12 @@ session computed, so it can follow every update of a long ``continue``.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .fields import Table
+from .params import Node, Param
 from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase
 
 BREAKPOINT_KEYS = ("loss_up", "dead_relu", "gradient_norm", "flat_tolerance", "flat_updates",
@@ -70,9 +70,11 @@ class BreakpointHit:
     message: str
     update: int  # the update that fired it (1-based: updates done when it fired)
     phase: Phase | None = None  # non_finite only: the phase that first made a non-finite value
-    weight: tuple | None = None  # non_finite only: (layer, i, j) of the weight (i None: bias) at
-    # that place, or the first weight into the node there; None for the loss
+    weight: Param | None = None  # non_finite only: the parameter entry at that place, or the
+    # first weight into the node there (for the UI to select); None for the loss
     also: tuple[str, ...] = ()  # other kinds that fired on the same update, most important first
+    place: Param | Node | None = None  # non_finite only: where it started (None: the loss)
+    sample: int | None = None  # non_finite only: the sample (its index in the data) of that value
 
 
 def _number(x: float) -> str:
@@ -239,30 +241,45 @@ class BreakpointChecker:
         """The first non-finite value in phase order (see ``_places``)."""
         if _all_finite(applied):
             return None
-        for phase, name, value in _places(applied, self.depth):
+        for phase, what, layer, value in _places(applied, self.depth):
             array = np.asarray(0.0 if value is None else value, dtype=float)
-            if not np.isfinite(array).all():
-                at = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
-                sample = applied.sample_indices[at[0]] if "{s}" in name else None
-                i, j = (at[0] if at else 0), (at[-1] if at else 0)
-                place = name.format(i=i, j=j, s=sample)
-                step = "the update step" if phase.kind == UPDATE else f"the {phase.kind} pass"
-                return BreakpointHit("non_finite", f"NaN/inf: {place} is {float(array[at])}, "
-                                     f"in {step} of {where}", update, phase, weight=_weight_at(name, i, j))
+            if np.isfinite(array).all():
+                continue
+            at = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
+            place, sample = _place(what, layer, at)
+            if sample is not None:
+                sample = applied.sample_indices[sample]
+            named = _describe(what, place, sample)
+            step = "the update step" if phase.kind == UPDATE else f"the {phase.kind} pass"
+            weight = place if isinstance(place, Param) else (
+                None if place is None else Param.weight(place.layer, 0, place.j))
+            return BreakpointHit("non_finite", f"NaN/inf: {named} is {float(array[at])}, in {step} of {where}",
+                                 update, phase, weight=weight, place=place, sample=sample)
         return None
 
 
-def _weight_at(name: str, i: int, j: int) -> tuple | None:
-    """The weight a place names (a node's place: the first weight into it), for the UI to select."""
-    layer = re.search(r"(?:layer |W|b)(\d+)", name)
-    if layer is None:  # the loss
-        return None
-    l = int(layer.group(1))
-    if "weight W" in name:
-        return l, i, j
-    if "bias b" in name:
-        return l, None, j
-    return l, 0, j
+def _describe(what: str, place: Param | Node | None, sample: int | None) -> str:
+    """``pre-activation of layer 1 node 0, sample #3``, ``weight W1[0,1]``, ``loss of sample #3``."""
+    if what == "loss of sample":
+        return f"loss of sample #{sample}"
+    if place is None:
+        return what
+    joint = " at " if what in ("loss slope", "activation slope") else (" of " if isinstance(place, Node) else " ")
+    return f"{what}{joint}{place.name}" + ("" if sample is None else f", sample #{sample}")
+
+
+def _place(what: str, layer: int, at: tuple[int, ...]) -> tuple[Param | Node | None, int | None]:
+    """Where index ``at`` of a ``_places`` array is: a parameter entry, or a node
+    and the batch row (sample) it belongs to; the loss has no place."""
+    if what in ("weight", "gradient of weight"):
+        return Param.weight(layer, at[0], at[1]), None
+    if what in ("bias", "gradient of bias"):
+        return Param.bias(layer, at[0]), None
+    if what == "loss of sample":
+        return None, at[0]
+    if what == "batch loss":
+        return None, None
+    return Node(layer, at[1]), at[0]
 
 
 def _all_finite(a: BatchView) -> bool:
@@ -284,22 +301,22 @@ def _all_finite(a: BatchView) -> bool:
 
 
 def _places(a: BatchView, L: int):
-    """``(phase, name, array)`` in the order the update computed them: forward
-    1..L and the loss, backward L..1, the update.  Names are templates: i, j
-    index the array, s is the sample of row i."""
+    """``(phase, what, layer, array)`` in the order the update computed them:
+    forward 1..L and the loss, backward L..1, the update.  Per-node arrays
+    have one row per sample of the batch."""
     for l in range(1, L + 1):
-        yield Phase(FORWARD, l), f"pre-activation of layer {l} node {{j}}, sample #{{s}}", a.pre_activations[l]
-        yield Phase(FORWARD, l), f"node value of layer {l} node {{j}}, sample #{{s}}", a.node_values[l]
-    yield Phase(FORWARD, L), "loss of sample #{s}", a.sample_loss
-    yield Phase(FORWARD, L), "batch loss", a.batch_loss
+        yield Phase(FORWARD, l), "pre-activation", l, a.pre_activations[l]
+        yield Phase(FORWARD, l), "node value", l, a.node_values[l]
+    yield Phase(FORWARD, L), "loss of sample", L, a.sample_loss
+    yield Phase(FORWARD, L), "batch loss", L, a.batch_loss
     for l in range(L, 0, -1):
-        yield Phase(BACKWARD, l), f"loss slope at layer {l} node {{j}}, sample #{{s}}", a.loss_slopes[l]
-        yield Phase(BACKWARD, l), f"activation slope at layer {l} node {{j}}, sample #{{s}}", a.activation_slopes[l]
-        yield Phase(BACKWARD, l), f"gradient of weight W{l}[{{i}}→{{j}}]", a.grad_weights[l]
-        yield Phase(BACKWARD, l), f"gradient of bias b{l}[{{j}}]", a.grad_biases[l]
+        yield Phase(BACKWARD, l), "loss slope", l, a.loss_slopes[l]
+        yield Phase(BACKWARD, l), "activation slope", l, a.activation_slopes[l]
+        yield Phase(BACKWARD, l), "gradient of weight", l, a.grad_weights[l]
+        yield Phase(BACKWARD, l), "gradient of bias", l, a.grad_biases[l]
     for l in range(1, L + 1):
-        yield Phase(UPDATE), f"weight W{l}[{{i}}→{{j}}]", a.weights_after and a.weights_after[l]
-        yield Phase(UPDATE), f"bias b{l}[{{j}}]", a.biases_after and a.biases_after[l]
+        yield Phase(UPDATE), "weight", l, a.weights_after and a.weights_after[l]
+        yield Phase(UPDATE), "bias", l, a.biases_after and a.biases_after[l]
 
 
 def _positive(x, what: str) -> float:

@@ -11,36 +11,18 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from .breakpoints import BreakpointChecker, BreakpointHit
+from .params import Node, Param
 from .scenario import Scenario
 from .session import TrainingSession
 from .state import Phase
 from .timeline import Timeline
 
-
-@dataclass(frozen=True)
-class Watch:
-    """A pinned weight (``i`` a node index, or None for a bias) or node (``i`` is ``"node"``)."""
-
-    layer: int
-    i: int | None | str
-    j: int
-
-    @property
-    def is_node(self) -> bool:
-        return self.i == "node"
-
-    @property
-    def name(self) -> str:
-        if self.is_node:
-            return f"node {self.layer}:{self.j}"
-        if self.i is None:
-            return f"b{self.layer}[{self.j}]"
-        return f"W{self.layer}[{self.i}→{self.j}]"
+#: What can be pinned: a weight or bias entry, or a node (its batch mean).
+Watch = Param | Node
 
 
 class Watches:
@@ -72,13 +54,11 @@ class Watches:
 
     @staticmethod
     def _value(watch: Watch, session: TrainingSession) -> float:
-        if watch.is_node:  # the batch mean of the node's value in the last update applied
+        if isinstance(watch, Node):  # the batch mean of the node's value in the last update applied
             if session.applied is None:
                 return np.nan
-            return float(np.mean(session.applied.A[watch.layer][:, watch.j]))
-        if watch.i is None:
-            return float(session.b[watch.layer][watch.j])
-        return float(session.W[watch.layer][watch.i, watch.j])
+            return float(np.mean(session.applied.node_values[watch.layer][:, watch.j]))
+        return watch.value(session.W, session.b)
 
     def view(self, updates_done: int) -> list[tuple[Watch, np.ndarray]]:
         """Each watch's values at updates 0..updates_done."""

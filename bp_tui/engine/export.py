@@ -27,6 +27,7 @@ import numpy.lib.format as npy_format
 from .fields import MAX_PART, printable
 from .files import FileProblem, open_regular, why
 from .files import atomic_write as atomic_write_file
+from .params import all_params
 from .scenario import Scenario, load_scenario
 from .session import TrainingSession
 from .trace import dumps, trace_records
@@ -84,20 +85,18 @@ def _floats(array) -> list[str]:
 
 def write_csv(path, scenario, updates: int | None = None) -> int:
     """One row per update: update, epoch, batch, loss, then every weight after
-    the update (``W1[0][1]``: layer 1, from node 0 to node 1) and every bias
-    (``b1[0]``), at full float64 precision.  Returns the rows written, header
+    the update (``W1[0,1]``: matrix 1, from node 0 to node 1; quoted, as it
+    holds a comma) and every bias (``b1[0]``), at full float64 precision.  Returns the rows written, header
     not counted."""
     session = _session(scenario)
-    header = ["update", "epoch", "batch", "loss"]
-    header += [f"W{l}[{i}][{j}]" for l in range(1, session.depth + 1)
-               for i in range(session.W[l].shape[0]) for j in range(session.W[l].shape[1])]
-    header += [f"b{l}[{j}]" for l in range(1, session.depth + 1) if session.b[l] is not None
-               for j in range(session.b[l].shape[0])]
+    s = session.scenario
+    params = sorted(all_params(s.layers, s.bias), key=lambda p: p.is_bias)  # weights first, then biases
+    header = ["update", "epoch", "batch", "loss"] + [p.name for p in params]
     count = 0
 
     def write(handle):
         nonlocal count
-        handle.write(",".join(header) + "\n")
+        handle.write(",".join(f'"{name}"' if "," in name else name for name in header) + "\n")
         while not session.finished and (updates is None or count < updates):
             session.finish_update()
             a = session.applied.view()

@@ -36,6 +36,7 @@ import numpy as np
 from . import activations as _activations
 from . import losses as _losses
 from .network import hidden_loss_slope, pre_activation, weight_gradient
+from .params import Param
 
 STEP = 1e-3
 FLOOR_FACTOR = 1e8
@@ -49,11 +50,9 @@ _CHUNK = 1 << 22  # numbers the vectorised check holds at once (about 32 MB)
 
 @dataclass(frozen=True)
 class GradCheck:
-    """One weight (or bias, ``i`` None) of layer ``layer``, checked both ways."""
+    """One weight or bias, checked both ways."""
 
-    layer: int
-    i: int | None  # the node of layer-1 the weight comes from; None: the bias of node j
-    j: int
+    param: Param
     backprop: float
     finite_difference: float
     relative_error: float  # nan when either is not finite
@@ -62,8 +61,8 @@ class GradCheck:
 
     @property
     def name(self) -> str:
-        """``W2[0→1]`` or ``b2[1]``, as the breakdown pane names weights."""
-        return f"b{self.layer}[{self.j}]" if self.i is None else f"W{self.layer}[{self.i}→{self.j}]"
+        """``W2[0,1]`` or ``b2[1]``."""
+        return self.param.name
 
 
 @dataclass(frozen=True)
@@ -141,33 +140,31 @@ def _setup(session):
     return acts, loss_fn, W, b, X, T, _backprop(acts, loss_fn, W, b, X, T)
 
 
-def check_weight(session, layer: int, i: int | None, j: int) -> GradCheck:
-    """Weight ``W[layer][i, j]`` (the bias of node j when i is None) at the
+def check_weight(session, param: Param) -> GradCheck:
+    """Weight or bias entry ``param`` at the
     session's current weights and batch, whatever phase it is in.  Nothing
     in the session changes: nudges go to copies."""
     acts, loss_fn, W, b, X, T, (grad_W, grad_b, noise) = _setup(session)
-    backprop = float(grad_b[layer][j] if i is None else grad_W[layer][i, j])
+    layer = param.layer
+    backprop = param.value(grad_W, grad_b)
     names = session.scenario.activations
     with np.errstate(all="ignore"):
         base, _ = _forward(acts, W, b, X)
-        w = float(b[layer][j] if i is None else W[layer][i, j])
+        w = param.value(W, b)
         h = STEP * max(1.0, abs(w))
         losses, kink = np.empty(len(NUDGES)), False
         for k, nudge in enumerate(NUDGES):
             nudged_W, nudged_b = list(W), list(b)
-            if i is None:
-                nudged_b[layer] = b[layer].copy()
-                nudged_b[layer][j] = w + nudge * h
-            else:
-                nudged_W[layer] = W[layer].copy()
-                nudged_W[layer][i, j] = w + nudge * h
+            nudged = nudged_b if param.is_bias else nudged_W
+            nudged[layer] = nudged[layer].copy()
+            nudged[layer][param.index] = w + nudge * h
             losses[k] = batch_loss(names, session.scenario.loss, nudged_W, nudged_b, X, T)
             Z, _ = _forward(acts, nudged_W, nudged_b, X)
             kink |= any(np.any((Z[m] > 0) != (base[m] > 0))
                         for m in range(layer, len(W)) if acts[m].name in _RELU_LIKE)
         fd = float(_combine(losses, h))
     error = relative_error(backprop, fd, FLOOR_FACTOR * noise[layer] / h)
-    return GradCheck(layer, i, j, backprop, fd, error, h, bool(kink))
+    return GradCheck(param, backprop, fd, error, h, bool(kink))
 
 
 def _nudged_losses(acts, loss_fn, W, b, Z, A, T, layer, rows, cols, deltas):
@@ -248,5 +245,5 @@ def check_network(session, max_weights: int = 2000, seed: int = 0) -> NetworkChe
     pool = ~kink if (~kink).any() else np.ones(len(kink), bool)
     rank = np.where(pool, np.nan_to_num(error, nan=np.inf), -1.0)
     k = int(np.argmax(rank))
-    worst = check_weight(session, int(layers[k]), None if rows[k] < 0 else int(rows[k]), int(cols[k]))
+    worst = check_weight(session, Param(int(layers[k]), None if rows[k] < 0 else int(rows[k]), int(cols[k])))
     return NetworkCheck(worst, len(error), int(starts[-1]), bool(len(chosen) < starts[-1]), int(kink.sum()))

@@ -28,13 +28,18 @@ def forward(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
     ``activations``, ``W`` and ``b`` are indexed by layer from 1 (index 0
     unused), as in the session.  Non-finite numbers flow on without warnings.
     """
-    A = [np.asarray(X, dtype=np.float64)]
     with np.errstate(all="ignore"):
-        for l in range(1, len(W)):
-            Z = A[-1] @ W[l]
-            if b[l] is not None:
-                Z = Z + b[l]
-            A.append(ACTIVATIONS[activations[l]].value(Z))
+        return _values(activations, W, b, np.asarray(X, dtype=np.float64))
+
+
+def _values(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
+    """``forward`` without setting NumPy's error state (the caller has)."""
+    A = [X]
+    for l in range(1, len(W)):
+        Z = A[-1] @ W[l]
+        if b[l] is not None:
+            Z += b[l]
+        A.append(ACTIVATIONS[activations[l]].value(Z))
     return A
 
 
@@ -104,8 +109,10 @@ class Scorer:
         if done >= len(self._test_loss):  # room for as many again
             size = max(done + 1, 2 * len(self._test_loss))
             self._test_loss, self._test_accuracy = (_grown(a, size) for a in (self._test_loss, self._test_accuracy))
-        P = forward(self.activations, W, b, self.test_inputs)[-1]
-        self._test_loss[done] = mean_loss(self.loss, P, self.test_targets)
+        with np.errstate(all="ignore"):  # a diverged network scores NaN, without warnings
+            P = _values(self.activations, W, b, self.test_inputs)[-1]
+            values = LOSSES[self.loss].value(P, self.test_targets)
+        self._test_loss[done] = float(values.sum()) / len(values)
         score = accuracy(self.loss, P, self.test_targets)
         self._test_accuracy[done] = np.nan if score is None else score
 

@@ -25,9 +25,7 @@ MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
 
 
 def weight_name(sel: Selection) -> str:
-    if sel.is_bias:
-        return f"b{sel.layer}[{sel.j}]: bias of layer {sel.layer} node {sel.j}"
-    return f"W{sel.layer}[{sel.i}→{sel.j}]: layer {sel.layer - 1} node {sel.i} → layer {sel.layer} node {sel.j}"
+    return sel.describe()
 
 
 class BreakdownPane(Static):
@@ -52,7 +50,7 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
         return Group(*parts)
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
-    bd = weight_breakdown(batch, sel.layer, sel.i, sel.j, state.learning_rate, state.activations[sel.layer])
+    bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[sel.layer])
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
     parts.append(_update_lines(bd, digits, applied=batch is not cur))

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from ..engine.breakpoints import BreakpointChecker
+from .dialog import Dialog
 
 #: The kinds that take a number, and what the input asks for.
 SETTINGS = {"gradient_norm": "threshold", "flat": "tolerance[, updates]", "at_update": "update",
@@ -37,7 +37,7 @@ def _value(kind: str, text: str):
     return float(text)
 
 
-class BreakpointsScreen(ModalScreen[bool]):
+class BreakpointsScreen(Dialog[bool]):
     """Applies the choices to ``checker`` on enter or Apply; escape cancels."""
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]

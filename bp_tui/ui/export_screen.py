@@ -12,11 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..engine.export import ExportError
+from .dialog import Dialog, Options
 
 CHOICES = [
     ("trace", "Trace (JSON Lines)", "the updates so far, as bp-tui trace prints them", "-trace.jsonl"),
@@ -26,7 +26,7 @@ CHOICES = [
 ]
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(Dialog[str | None]):
     """Asks the app to write (``app.export``); stays open with the reason if that fails,
     else dismisses with the app's one-line report."""
 
@@ -40,7 +40,7 @@ class ExportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export", classes="dialog"):
             yield Static(Text(f"Export: {self.updates_done} updates so far", style="bold"))
-            yield OptionList(*[Option(Text.assemble((f"{title:<22}", "bold"), (text, "dim")), id=key)
+            yield Options(*[Option(Text.assemble((f"{title:<22}", "bold"), (text, "dim")), id=key)
                                for key, title, text, _ in CHOICES], id="choices", compact=True)
             yield Input(self._default("trace"), id="export-path", compact=True)
             yield Static(Text("pick with ↑↓, then tab to the path and press enter", style="dim"))

@@ -8,8 +8,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from .dialog import Dialog
 
 PATTERN = re.compile(r"^\s*(?:(u|update|e|epoch)\s*)?(\d+)\s*$", re.IGNORECASE)
 
@@ -23,7 +24,7 @@ def parse_target(text: str) -> tuple[str, int] | None:
     return kind, int(match.group(2))
 
 
-class GotoScreen(ModalScreen[tuple[str, int] | None]):
+class GotoScreen(Dialog[tuple[str, int] | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, updates_done: int, total: int, epochs: int) -> None:

@@ -1,11 +1,12 @@
-"""What the "what it learned" pane shows, as numbers: a thin adapter over the engine.
+"""What the "what it learned" pane shows, as numbers, from the engine.
 
 The pane needs the network's node values over inputs it never trained on (a
 grid over the input plane, a range of one input) and, for classification,
-accuracy and a confusion matrix.  These come from the engine's forward pass
-(``network.pre_activation`` and the activations' ``value``, layer by layer,
-exactly the formulas training uses); this module only builds the inputs and
-groups the results.  Computed once per redraw of the pane, never per line.
+accuracy and a confusion matrix.  All come from the engine
+(``metrics.forward``, the same forward pass the session and the held-out
+scores use, and ``metrics.accuracy`` / ``confusion_matrix``); this module
+only builds the grid of inputs and groups the results.  Computed once per
+redraw of the pane, never per line.
 """
 
 from __future__ import annotations
@@ -14,20 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..engine.activations import ACTIVATIONS
-from ..engine.network import pre_activation
+from ..engine import metrics
 
 MARGIN = 0.1  # the plotted range reaches this fraction of the data's range beyond it
 
 
 def node_values(state, X: np.ndarray) -> list[np.ndarray]:
     """Every layer's node values for inputs ``X`` (n, inputs): index 0 is X itself."""
-    values = [X]
-    with np.errstate(all="ignore"):  # a diverged network draws as NaN, not a warning
-        for layer in range(1, len(state.layers)):
-            Z = pre_activation(values[-1], state.weights[layer], state.biases[layer])
-            values.append(ACTIVATIONS[state.activations[layer]].value(Z))
-    return values
+    return metrics.forward(state.activations, state.weights, state.biases, X)
 
 
 def span(column: np.ndarray) -> tuple[float, float]:
@@ -70,9 +65,18 @@ def predictions(state, inputs: np.ndarray) -> np.ndarray:
     return node_values(state, inputs)[-1]
 
 
-def confusion(outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Counts [target class, predicted class]; the predicted class is the largest output (lowest on ties)."""
-    k = targets.shape[1]
-    counts = np.zeros((k, k), dtype=int)
-    np.add.at(counts, (targets.argmax(axis=1), outputs.argmax(axis=1)), 1)
-    return counts
+def confusion(loss: str, outputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Counts [target class, predicted class], as the engine counts them."""
+    return metrics.confusion_matrix(loss, outputs, targets)
+
+
+def accuracy(loss: str, outputs: np.ndarray, targets: np.ndarray) -> float | None:
+    return metrics.accuracy(loss, outputs, targets)
+
+
+def next_features(pair: tuple[int, int], inputs: int) -> tuple[int, int]:
+    """The next pair of inputs to map (a < b, in reading order), wrapping to the first."""
+    pairs = [(a, b) for a in range(inputs) for b in range(a + 1, inputs)]
+    if not pairs:
+        return pair
+    return pairs[(pairs.index(pair) + 1) % len(pairs)] if pair in pairs else pairs[0]

@@ -57,6 +57,10 @@ def pixel_style(top: tuple, bottom: tuple) -> Style:
     return Style(color=Color.from_rgb(*top), bgcolor=Color.from_rgb(*bottom))
 
 
+def percent(share: float | None) -> str:
+    return "·" if share is None else f"{short(100.0 * share, 3)}%"
+
+
 class Grid:
     """Cells of (character, Style), written as heat pixels, points or text."""
 
@@ -115,7 +119,9 @@ class LearnedPane(Widget, can_focus=False):
         self._rebuild()
 
     def render_line(self, y: int) -> Strip:
-        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+        if y >= len(self._strips):
+            return Strip.blank(self.size.width, self.rich_style)
+        return self._strips[y].apply_style(self.rich_style)
 
     def _rebuild(self) -> None:
         width, height = self.size.width, self.size.height
@@ -182,9 +188,9 @@ class LearnedPane(Widget, can_focus=False):
     def _plane(self, grid: Grid, features: tuple[int, int], thumbnails: bool, top: int = 0) -> None:
         st = self.state
         hidden = [(l, k) for l in range(1, st.depth) for k in range(st.layers[l])] if thumbnails else []
-        rows = grid.height - top - 2
-        side = THUMB[0] + 2 if hidden and grid.width >= 2 * rows + THUMB[0] + 4 else 0
-        columns = min(grid.width - side, 2 * rows)
+        side = THUMB[0] + 2 if hidden and grid.width - THUMB[0] - 2 >= 16 else 0
+        columns = min(grid.width - side, 2 * (grid.height - top - 2))
+        rows = min(grid.height - top - 2, (columns + 1) // 2)  # square: a cell is two pixels tall
         if columns < 8 or rows < 3:
             grid.text(0, top, "enlarge the pane to see the map", "dim italic")
             return
@@ -196,7 +202,8 @@ class LearnedPane(Widget, can_focus=False):
         grid.heat(0, top + 1, self._colours(values, layer))
         names = self._names()
         what = "output" if self.node is None else f"layer {layer} node {node}"
-        grid.text(0, top, f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑)"[: grid.width], "bold")
+        others = ", the other inputs at their mean" if self.scenario.inputs.shape[1] > 2 else ""
+        grid.text(0, top, f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑){others}", "bold")
         (x0, x1), (y0, y1) = grid_plane.x_range, grid_plane.y_range
         for char, X, T in self._samples():
             px = np.round((X[:, features[0]] - x0) / (x1 - x0) * (columns - 1)).astype(int)
@@ -207,13 +214,13 @@ class LearnedPane(Widget, can_focus=False):
                   f"  ● train" + ("  ○ held out" if getattr(self.scenario, "test_inputs", None) is not None
                                   else ""), "dim")
         if side:
-            self._thumbnails(grid, grid_plane, hidden, columns + 2, top)
+            self._thumbnails(grid, grid_plane, hidden, columns + 2, top + 1, top + 1 + rows)
 
-    def _thumbnails(self, grid: Grid, grid_plane, hidden, x: int, top: int) -> None:
-        """Each hidden node's own map, small, in a column beside the big map."""
+    def _thumbnails(self, grid: Grid, grid_plane, hidden, x: int, top: int, bottom: int) -> None:
+        """Each hidden node's own map, small, in a column beside the big map (rows top..bottom-1)."""
         y = top
         for layer, node in hidden:
-            if y + THUMB[1] + 1 > grid.height:
+            if y + THUMB[1] + 1 > bottom:
                 grid.text(x, y, f"+{len(hidden) - hidden.index((layer, node))} more", "dim")
                 return
             full = grid_plane.layers[layer][..., node:node + 1]
@@ -276,21 +283,19 @@ class LearnedPane(Widget, can_focus=False):
             grid.text(0, 1, f"mean |error| {short(float(np.mean(np.abs(error))), 4)}   "
                             f"largest {short(float(np.max(np.abs(error))), 4)}")
             y = 3
-        names = self._names()
-        if grid.height - y >= 8:
-            a, b = self.features
-            grid.text(0, y, f"map of {names[a]} × {names[b]}, other inputs at their mean", "dim italic")
-            self._plane(grid, self.features, thumbnails=False, top=y + 1)
+        if grid.height - y >= 7:
+            self._plane(grid, self.features, thumbnails=False, top=y)
 
     def _confusion(self, grid: Grid) -> int:
         st, sc = self.state, self.scenario
         classes = [display_name(n) for n in sc.target_names] or [str(c) for c in range(sc.targets.shape[1])]
-        counts = data.confusion(data.predictions(st, sc.inputs), sc.targets)
-        line = f"accuracy {short(100.0 * np.trace(counts) / counts.sum(), 3)}% of {counts.sum()} training samples"
+        outputs = data.predictions(st, sc.inputs)
+        counts = data.confusion(st.loss, outputs, sc.targets)
+        line = f"accuracy {percent(data.accuracy(st.loss, outputs, sc.targets))} of {len(outputs)} training samples"
         test = getattr(sc, "test_inputs", None)
         if test is not None and len(test):
-            held = data.confusion(data.predictions(st, test), sc.test_targets)
-            line += f", {short(100.0 * np.trace(held) / held.sum(), 3)}% of {held.sum()} held out"
+            held = data.accuracy(st.loss, data.predictions(st, test), sc.test_targets)
+            line += f", {percent(held)} of {len(test)} held out"
         grid.text(0, 0, line[: grid.width], "bold")
         width = min(max(len(c) for c in classes[:10] + ["target ↓"]), 14)
         grid.text(width + 1, 1, "predicted →", "dim")

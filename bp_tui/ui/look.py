@@ -52,7 +52,7 @@ class LookActions:
 
         sel = self.selection
         with self.lock:
-            check = check_weight(self.session, sel.layer, sel.i, sel.j)
+            check = check_weight(self.session, sel)
             self.gradcheck = (self.debugger.timeline.position, sel, check)
         verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
         error = relative_error(check.relative_error)
@@ -65,7 +65,7 @@ class LookActions:
         with self.lock:
             result = check_network(self.session)
             worst = result.worst
-            self.selection = Selection(worst.layer, worst.i, worst.j)
+            self.selection = worst.param
             self.gradcheck = (self.debugger.timeline.position, self.selection, worst)
         scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
         kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
@@ -81,10 +81,10 @@ class LookActions:
 
     def action_watch_weight(self) -> None:
         sel = self.selection
-        self._toggle_watch(Watch(sel.layer, sel.i, sel.j))
+        self._toggle_watch(sel)
 
     def action_watch_node(self) -> None:
-        self._toggle_watch(Watch(self.selection.layer, "node", self.selection.j))
+        self._toggle_watch(self.selection.feeds)
 
     def action_breakpoints(self) -> None:
         from .breakpoints_screen import BreakpointsScreen

@@ -84,15 +84,20 @@ def output_line(step, k: int, slope_known: bool, width: int) -> str:
     def num(v: float) -> str:
         return short(v, 4)
 
-    error = f"output {k}: error {num(step.prediction[k])} − {num(step.target[k])} = {num(step.error[k])}"
-    loss = f"loss {step.loss.with_numbers(num)} = {num(step.loss.result)}"
+    def term(v: float) -> str:  # a number inside a formula: negative ones in brackets
+        return f"({num(v)})" if v < 0 else num(v)
+
+    error = f"error {num(step.prediction[k])} − {term(step.target[k])} = {num(step.error[k])}"
+    losses = (f"loss {step.loss.with_numbers(term)} = {num(step.loss.result)}", f"loss {num(step.loss.result)}")
     worked = step.loss_slopes[k]
-    slopes = [f"∂L {worked.with_numbers(num)} = {num(worked.result)}", f"∂L {num(worked.result)}"]
-    for tail in (slopes if slope_known else [""]):
-        for middle in (loss, f"loss {num(step.loss.result)}"):
-            text = " · ".join(part for part in (error, middle, tail) if part)
-            if len(text) <= width:
-                return text
+    slopes = (f"∂L {worked.with_numbers(term)} = {num(worked.result)}", f"∂L {num(worked.result)}")
+    text = ""
+    for tail in (slopes if slope_known else ("",)):  # the slope's numbers matter most, then the loss's
+        for middle in losses:
+            for head in (f"output {k}: ", ""):
+                text = head + " · ".join(part for part in (error, middle, tail) if part)
+                if len(text) <= width:
+                    return text
     return text[:width]
 
 
@@ -166,7 +171,9 @@ class NetworkDrawing(Widget, can_focus=False):
         return max(len(self._strips), 1)
 
     def render_line(self, y: int) -> Strip:
-        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width)
+        if y >= len(self._strips):
+            return Strip.blank(self.size.width, self.rich_style)
+        return self._strips[y].apply_style(self.rich_style)
 
     # ------------------------------------------------------------------ drawing
     def draw(self) -> tuple[list[Strip], dict]:
@@ -234,9 +241,10 @@ class NetworkDrawing(Widget, can_focus=False):
             ends = (l == sel.layer and k == sel.j) or (l == sel.layer - 1 and k == sel.i)
             background = LIT_BG if lit and last.kind == FORWARD else NODE_BG
             ink = f"bold {SELECTED} on {background}" if ends else f"on {background}"
-            value = "·" if values is None else short(float(values[s, k]), 4)
-            slope = "" if slopes is None else "∂L " + short(float(slopes[s, k]), 4)
             tag = str(k)
+            room = (box.w - len(tag) - 2) if box.h == 2 else 7
+            value = "·" if values is None else fit(float(values[s, k]), room)
+            slope = "" if slopes is None else "∂L " + fit(float(slopes[s, k]), box.w - 4 if box.h == 2 else 8)
             slope_ink = f"bold {SLOPE} on {LIT_BG}" if lit and last.kind == BACKWARD else f"{SLOPE} on {background}"
             if box.h == 2:
                 canvas.put(box.x, box.y, f"{tag:<{box.w - len(value) - 1}}{value} "[:box.w], ink)

@@ -10,15 +10,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..engine import Scenario, ScenarioError, load_scenario
 from ..engine.scenario import bundled_dir, bundled_names
+from .dialog import Dialog, Options
 
 
-class OpenScreen(ModalScreen[Scenario | None]):
+class OpenScreen(Dialog[Scenario | None]):
     """Dismisses with the loaded scenario, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -26,7 +26,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="open", classes="dialog", can_focus=False):
             yield Static(Text("Open a scenario: pick a bundled one, or tab to the path", style="bold"))
-            yield OptionList(*self._options(), id="bundled", compact=True)
+            yield Options(*self._options(), id="bundled", compact=True)
             yield Input(placeholder="or type a path to a .toml file and press enter", id="path", compact=True)
             yield Static("", id="open-error")
 

@@ -1,29 +1,21 @@
 """The selected weight or bias, and how keys move it around the network.
 
-A selection is ``(layer, i, j)``: the weight from node i of layer-1 into node
-j of ``layer`` (1..L), or the bias of node j when ``i`` is None.  Within a
-layer the rows are the from-nodes, then the bias row (when there are biases).
+A selection is the engine's parameter address (``Param``): the weight from
+node i of layer-1 into node j of ``layer`` (1..L), or the bias of node j
+when ``i`` is None.  Within a layer the rows are the from-nodes, then the bias
+row (when there are biases).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..engine.params import Param
 
-
-@dataclass(frozen=True)
-class Selection:
-    layer: int
-    i: int | None
-    j: int
-
-    @property
-    def is_bias(self) -> bool:
-        return self.i is None
+Selection = Param
 
 
 def default_selection(layers: tuple[int, ...]) -> Selection:
     """The first weight into the output layer (the seed's W2[0, 0])."""
-    return Selection(len(layers) - 1, 0, 0)
+    return Param(len(layers) - 1, 0, 0)
 
 
 def _rows(layers, layer: int, bias: bool) -> list[int | None]:
@@ -35,7 +27,7 @@ def move(sel: Selection, layers, bias: bool, d_row: int = 0, d_col: int = 0) -> 
     rows = _rows(layers, sel.layer, bias)
     row = min(max(rows.index(sel.i) + d_row, 0), len(rows) - 1)
     col = min(max(sel.j + d_col, 0), layers[sel.layer] - 1)
-    return Selection(sel.layer, rows[row], col)
+    return Param(sel.layer, rows[row], col)
 
 
 def change_layer(sel: Selection, layers, bias: bool, delta: int) -> Selection:
@@ -45,7 +37,7 @@ def change_layer(sel: Selection, layers, bias: bool, delta: int) -> Selection:
         return sel
     rows = _rows(layers, layer, bias)
     i = sel.i if sel.i is None and bias else min(sel.i or 0, layers[layer - 1] - 1)
-    return Selection(layer, i if i in rows else rows[0], min(sel.j, layers[layer] - 1))
+    return Param(layer, i if i in rows else rows[0], min(sel.j, layers[layer] - 1))
 
 
 def cycle(sel: Selection, layers, bias: bool, step: int = 1) -> Selection:
@@ -65,7 +57,7 @@ def cycle(sel: Selection, layers, bias: bool, step: int = 1) -> Selection:
             rows = _rows(layers, layer, bias)
             row = len(rows) - 1
         col = layers[layer] - 1
-    return Selection(layer, rows[row], col)
+    return Param(layer, rows[row], col)
 
 
 def clamp(sel: Selection, layers, bias: bool) -> Selection:
@@ -73,4 +65,4 @@ def clamp(sel: Selection, layers, bias: bool) -> Selection:
     layer = min(max(sel.layer, 1), len(layers) - 1)
     rows = _rows(layers, layer, bias)
     i = sel.i if sel.i in rows else rows[0]
-    return Selection(layer, i, min(sel.j, layers[layer] - 1))
+    return Param(layer, i, min(sel.j, layers[layer] - 1))

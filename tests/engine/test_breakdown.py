@@ -16,6 +16,7 @@ import pytest
 
 from bp_tui.engine import TrainingSession, load_scenario
 from bp_tui.engine.breakdown import loss_slope_assembly, weight_breakdown
+from bp_tui.engine.params import Param
 from tests.engine.helpers import SEED_TOML, random_scenario, scenario
 
 NETWORKS = {
@@ -56,7 +57,7 @@ def test_every_weight_and_bias_breaks_down_into_its_gradient(name, bias):
         lr = session.state.learning_rate
         breakdowns = {}
         for layer, i, j in every_parameter(layers, bias):
-            bd = weight_breakdown(cur, layer, i, j, lr, acts[layer - 1])
+            bd = weight_breakdown(cur, Param(layer, i, j), lr, acts[layer - 1])
             assert bd is not None
             n = len(cur.sample_indices)
             assert bd.sample_indices == cur.sample_indices
@@ -89,7 +90,7 @@ def test_every_weight_and_bias_breaks_down_into_its_gradient(name, bias):
             after = applied.biases_after[layer][j] if i is None else applied.weights_after[layer][i, j]
             assert bd.new_weight == now == after
             # The applied batch still breaks down the same way.
-            again = weight_breakdown(applied, layer, i, j, state.learning_rate, acts[layer - 1])
+            again = weight_breakdown(applied, Param(layer, i, j), state.learning_rate, acts[layer - 1])
             assert again.gradient == bd.gradient and again.new_weight == bd.new_weight
 
 
@@ -128,8 +129,8 @@ def test_breakdowns_are_none_before_the_layers_backward_phase():
     def available():
         cur = session.state.current
         return (
-            [weight_breakdown(cur, l, 0, 0, 0.1, acts[l - 1]) is not None for l in range(1, depth + 1)],
-            [weight_breakdown(cur, l, None, 0, 0.1, acts[l - 1]) is not None for l in range(1, depth + 1)],
+            [weight_breakdown(cur, Param(l, 0, 0), 0.1, acts[l - 1]) is not None for l in range(1, depth + 1)],
+            [weight_breakdown(cur, Param(l, None, 0), 0.1, acts[l - 1]) is not None for l in range(1, depth + 1)],
             [loss_slope_assembly(cur, l, 0) is not None for l in range(1, depth)],
         )
 
@@ -151,7 +152,7 @@ def test_breakdowns_are_none_before_the_layers_backward_phase():
         # A new batch: pending again (the applied one still has its breakdowns).
         assert available() == ([False] * 3, [False] * 3, [False] * 2)
         applied = session.state.applied
-        assert weight_breakdown(applied, 1, 0, 0, 0.1, acts[0]) is not None
+        assert weight_breakdown(applied, Param(1, 0, 0), 0.1, acts[0]) is not None
 
 
 def test_seed_output_weight_breakdown():
@@ -159,10 +160,10 @@ def test_seed_output_weight_breakdown():
     session = TrainingSession(load_scenario(SEED_TOML))
     session.forward()
     session.forward()
-    assert weight_breakdown(session.state.current, 2, 0, 0, 0.01, "identity") is None
+    assert weight_breakdown(session.state.current, Param(2, 0, 0), 0.01, "identity") is None
     session.backward()
-    bd = weight_breakdown(session.state.current, 2, 0, 0, 0.01, "identity")
-    assert (bd.layer, bd.i, bd.j, bd.sample_indices) == (2, 0, 0, (0,))
+    bd = weight_breakdown(session.state.current, Param(2, 0, 0), 0.01, "identity")
+    assert (bd.param, bd.sample_indices) == (Param.weight(2, 0, 0), (0,))
     assert bd.node_value.tolist() == [1.0]
     assert bd.loss_slope.tolist() == [6.0]
     assert bd.activation_slope.tolist() == [1.0]
@@ -171,13 +172,13 @@ def test_seed_output_weight_breakdown():
     assert bd.weight == 1.0 and bd.new_weight == 0.94
     assert bd.at_zero.tolist() == [False] and not bd.slopes_combined and not bd.is_bias
     # The other output weight: 3 x 6 x 1 = 18, 2 - 0.18 = 1.82.
-    other = weight_breakdown(session.state.current, 2, 1, 0, 0.01, "identity")
+    other = weight_breakdown(session.state.current, Param(2, 1, 0), 0.01, "identity")
     assert other.product.tolist() == [18.0] and other.new_weight == 1.82
     # Hidden node 1's loss slope: 6 x 1 x 2 = 12.
     session.backward()
     asm = loss_slope_assembly(session.state.current, 1, 1)
     assert asm.product.tolist() == [[12.0]] and asm.loss_slope.tolist() == [12.0]
-    bd = weight_breakdown(session.state.current, 1, 1, 1, 0.01, "relu")
+    bd = weight_breakdown(session.state.current, Param(1, 1, 1), 0.01, "relu")
     assert bd.product.tolist() == [12.0] and bd.new_weight == 2.88
     session.update()
     assert session.state.weights[2][0, 0] == 0.94
@@ -191,8 +192,8 @@ def test_at_zero_marks_relu_nodes_sitting_exactly_at_zero():
     to_update(session)
     cur = session.state.current
     # z1 = [1 - 1, 2 + 1] = [0, 3] for sample 0, [1 + 2, 2 - 2] = [3, 0] for sample 1.
-    first = weight_breakdown(cur, 1, 0, 0, 0.1, "leaky_relu")
-    second = weight_breakdown(cur, 1, 0, 1, 0.1, "leaky_relu")
+    first = weight_breakdown(cur, Param(1, 0, 0), 0.1, "leaky_relu")
+    second = weight_breakdown(cur, Param(1, 0, 1), 0.1, "leaky_relu")
     assert first.at_zero.tolist() == [True, False]
     assert second.at_zero.tolist() == [False, True]
     assert first.activation_slope.tolist() == [0.01, 1.0]

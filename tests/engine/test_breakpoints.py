@@ -97,7 +97,7 @@ def test_non_finite_first_in_the_backward_pass():
     assert not np.isfinite(a.grad_weights[2]).all()
     hits, _ = run(scn, {}, updates=1)
     assert hits[1].phase == Phase("backward", 2)
-    assert "gradient of weight W2[0→0] is inf, in the backward pass of update 1" in hits[1].message
+    assert "gradient of weight W2[0,0] is inf, in the backward pass of update 1" in hits[1].message
 
 
 def test_non_finite_first_in_the_update():
@@ -105,7 +105,7 @@ def test_non_finite_first_in_the_update():
     scn = scenario([1, 1], ["identity"], [[1e5]], [[0]], weights=[[[1]]], bias=False, learning_rate=1e300)
     hits, _ = run(scn, {}, updates=1)
     assert hits[1].phase == Phase("update")
-    assert "weight W1[0→0] is -inf, in the update step of update 1" in hits[1].message
+    assert "weight W1[0,0] is -inf, in the update step of update 1" in hits[1].message
 
 
 def test_no_non_finite_hit_on_a_healthy_run():

@@ -5,7 +5,8 @@ import math
 import numpy as np
 
 from bp_tui.engine import TrainingSession, load_scenario
-from bp_tui.engine.debugger import Debugger, Watch
+from bp_tui.engine.debugger import Debugger
+from bp_tui.engine.params import Node, Param
 
 
 def headless_losses(name: str) -> np.ndarray:
@@ -81,16 +82,16 @@ def test_watches_follow_the_weights_and_survive_time_travel():
         reference.finish_update()
         expected.append(float(reference.W[1][0, 3]))
     debugger = Debugger(scenario)
-    assert debugger.watches.toggle(Watch(1, 0, 3), debugger.session)
+    assert debugger.watches.toggle(Param.weight(1, 0, 3), debugger.session)
     debugger.run(until_update=12)
     (watch, series), = debugger.watches.view(12)
-    assert watch.name == "W1[0→3]" and series.tolist() == expected
+    assert watch.name == "W1[0,3]" and series.tolist() == expected
     debugger.back()  # into update 12, then forward again by redo
     for _ in range(debugger.timeline.per_update):
         debugger.redo()
     (_, series), = debugger.watches.view(12)
     assert series.tolist() == expected
-    assert not debugger.watches.toggle(Watch(1, 0, 3), debugger.session)  # unpinned
+    assert not debugger.watches.toggle(Param.weight(1, 0, 3), debugger.session)  # unpinned
     assert debugger.watches.view(12) == []
 
 
@@ -102,13 +103,14 @@ def test_a_weight_that_overflows_is_named_for_the_ui_to_select():
                            learning_rate=1e308, epochs=3)
     hit = Debugger(overflowing).run()
     assert hit.kind == "non_finite" and hit.update == 1 and hit.phase.kind == "update"
-    assert hit.weight == (1, 0, 0) and "weight W1[0→0]" in hit.message
+    assert hit.weight == hit.place == Param.weight(1, 0, 0) and "weight W1[0,0] is -inf" in hit.message
 
 
 def test_places_map_to_the_weight_to_select():
-    from bp_tui.engine.breakpoints import _weight_at
+    from bp_tui.engine.breakpoints import _place
 
-    assert _weight_at("gradient of weight W2[{i}→{j}]", 3, 1) == (2, 3, 1)
-    assert _weight_at("bias b1[{j}]", 0, 4) == (1, None, 4)
-    assert _weight_at("node value of layer 2 node {j}, sample #{s}", 5, 1) == (2, 0, 1)
-    assert _weight_at("loss of sample #{s}", 0, 0) is None
+    assert _place("gradient of weight", 2, (3, 1)) == (Param.weight(2, 3, 1), None)
+    assert _place("bias", 1, (4,)) == (Param.bias(1, 4), None)
+    assert _place("node value", 2, (5, 1)) == (Node(2, 1), 5)
+    assert _place("loss of sample", 2, (7,)) == (None, 7)
+    assert _place("batch loss", 2, ()) == (None, None)

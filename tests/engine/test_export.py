@@ -82,7 +82,7 @@ def test_csv_rows_give_back_the_trace_exactly(tmp_path, name, updates):
     assert write_csv(path, scn, updates) == updates
     header, rows = read_csv(path)
     layers = scn.layers
-    names = [f"W{l}[{i}][{j}]" for l in range(1, len(layers)) for i in range(layers[l - 1]) for j in range(layers[l])]
+    names = [f"W{l}[{i},{j}]" for l in range(1, len(layers)) for i in range(layers[l - 1]) for j in range(layers[l])]
     if scn.bias:
         names += [f"b{l}[{j}]" for l in range(1, len(layers)) for j in range(layers[l])]
     assert header == ["update", "epoch", "batch", "loss"] + names

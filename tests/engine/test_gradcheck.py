@@ -17,6 +17,7 @@ import pytest
 from bp_tui.engine import TrainingSession, gradcheck, load_scenario
 from bp_tui.engine.activations import Sigmoid, Tanh
 from bp_tui.engine.gradcheck import batch_loss, check_network, check_weight
+from bp_tui.engine.params import Param
 from bp_tui.engine.scenario import bundled_names
 from tests.engine.helpers import assert_same_snapshot, random_scenario, scenario, snapshot
 
@@ -28,16 +29,16 @@ def every_parameter(session):
         rows = list(range(session.W[l].shape[0])) + ([None] if session.b[l] is not None else [])
         for i in rows:
             for j in range(session.W[l].shape[1]):
-                yield l, i, j
+                yield Param(l, i, j)
 
 
 def test_seed_output_weight_gives_6_both_ways():
     session = TrainingSession(load_scenario("seed"))
-    check = check_weight(session, 2, 0, 0)
+    check = check_weight(session, Param(2, 0, 0))
     assert check.backprop == 6.0  # 2 x error 3 x hidden value 1
     assert check.finite_difference == pytest.approx(6.0, abs=1e-9)
     assert check.relative_error < 1e-12 and not check.kink
-    assert (check.layer, check.i, check.j, check.name) == (2, 0, 0, "W2[0→0]")
+    assert (check.param, check.name) == (Param.weight(2, 0, 0), "W2[0,0]")
 
 
 @pytest.mark.parametrize("name", bundled_names())
@@ -45,7 +46,7 @@ def test_seed_output_weight_gives_6_both_ways():
 def test_agrees_on_every_weight_of_every_bundled_scenario(name, updates):
     session = TrainingSession(load_scenario(name))
     session.run_updates(updates)
-    checks = [check_weight(session, l, i, j) for l, i, j in every_parameter(session)]
+    checks = [check_weight(session, p) for p in every_parameter(session)]
     smooth = [c for c in checks if not c.kink]
     assert len(smooth) >= 0.9 * len(checks)
     assert max(c.relative_error for c in smooth) < TOLERANCE, max(smooth, key=lambda c: c.relative_error)
@@ -112,29 +113,29 @@ def test_the_worst_weight_is_found_and_located(monkeypatch):
     monkeypatch.setattr(Tanh, "slope", wrong)
     result = check_network(session)
     worst = result.worst
-    assert (worst.layer, worst.j) == (1, 1)
+    assert (worst.param.layer, worst.param.j) == (1, 1)
     assert worst.relative_error == pytest.approx(0.5 / 2.5, rel=1e-6)
     assert worst.backprop == pytest.approx(1.5 * worst.finite_difference, rel=1e-6)
-    for l, i, j in every_parameter(session):
-        check = check_weight(session, l, i, j)
-        assert (check.relative_error > 0.1) == (l == 1 and j == 1)
+    for p in every_parameter(session):
+        check = check_weight(session, p)
+        assert (check.relative_error > 0.1) == (p.layer == 1 and p.j == 1)
 
 
 def test_kinks_are_flagged_and_left_out():
     # Hidden pre-activation 1 x 1e-4 sits within the step (1e-3) of ReLU's kink.
     session = TrainingSession(scenario([1, 1, 1], ["relu", "identity"], [[1.0]], [[3.0]],
                                        weights=[[[1e-4]], [[2.0]]], bias=False))
-    assert check_weight(session, 1, 0, 0).kink
-    assert not check_weight(session, 2, 0, 0).kink
+    assert check_weight(session, Param(1, 0, 0)).kink
+    assert not check_weight(session, Param(2, 0, 0)).kink
     result = check_network(session)
     assert (result.kinks, result.checked) == (1, 2)
-    assert (result.worst.layer, result.worst.kink) == (2, False)
+    assert (result.worst.param.layer, result.worst.kink) == (2, False)
     # A kink in a later layer than the nudged weight: layer 2 is the ReLU one
     # here, its pre-activation 1 x 1 + (-1 + 1e-6) = 1e-6, moved 1e-3 by a nudge.
     session = TrainingSession(scenario([1, 1, 1, 1], ["identity", "relu", "identity"], [[1.0]], [[3.0]],
                                        weights=[[[1.0]], [[1.0]], [[1.0]]], biases=[[0.0], [-1.0 + 1e-6], [0.0]]))
-    assert check_weight(session, 1, 0, 0).kink and check_weight(session, 2, None, 0).kink
-    assert not check_weight(session, 3, 0, 0).kink
+    assert check_weight(session, Param(1, 0, 0)).kink and check_weight(session, Param(2, None, 0)).kink
+    assert not check_weight(session, Param(3, 0, 0)).kink
     assert check_network(session).kinks == 4  # W1, b1, W2, b2
 
 
@@ -144,7 +145,7 @@ def test_non_finite_gives_nan_without_warnings():
     assert np.isnan(session.W[1]).all()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        check = check_weight(session, 1, 0, 0)
+        check = check_weight(session, Param(1, 0, 0))
         result = check_network(session)
     assert np.isnan(check.relative_error) and np.isnan(result.worst.relative_error)
 
@@ -157,7 +158,7 @@ def test_a_check_leaves_the_session_bit_identical():
     session.backward()  # mid-update: layer 2's gradients done, layer 1's not
     before, W, b = snapshot(session), session.W, session.b
     arrays = [w.copy() for w in W[1:]] + [x.copy() for x in b[1:]]
-    first = check_weight(session, 1, 2, 3)
+    first = check_weight(session, Param(1, 2, 3))
     check_network(session)
     assert_same_snapshot(before, snapshot(session))
     assert session.W is W and session.b is b
@@ -165,7 +166,7 @@ def test_a_check_leaves_the_session_bit_identical():
     # Independent of the phase: the same check at the batch's end, and the
     # backprop number is the session's own gradient once it gets there.
     session.backward()
-    assert check_weight(session, 1, 2, 3) == first
+    assert check_weight(session, Param(1, 2, 3)) == first
     assert first.backprop == session.current.grad_W[1][2, 3]
 
 

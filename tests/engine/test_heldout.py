@@ -10,6 +10,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from bp_tui.engine import TrainingSession, scenario_from_dict
 from bp_tui.engine.heldout import heldout_count
 from bp_tui.engine.metrics import accuracy, confusion_matrix
-from bp_tui.engine.trace import trace_records
+from bp_tui.engine.trace import dumps, trace_records
 
 torch = pytest.importorskip("torch")
 
@@ -227,3 +228,23 @@ def test_state_without_heldout_samples_has_accuracy_for_classes_only():
     assert bce.state.accuracy in (0.0, 0.5, 1.0)
     mse = TrainingSession(scenario({"inputs": [[0, 0], [1, 1]], "targets": [0, 1]}))
     assert mse.state.accuracy is None and mse.state.test_accuracy is None
+
+
+def test_a_diverging_run_scores_nan_without_warnings():
+    s = scenario_from_dict({"title": "t", "network": {"layers": [2, 3, 1], "activations": ["relu", "identity"],
+                                                      "seed": 1},
+                            "data": {"inputs": ROWS, "targets": [[1e150]] * 10, "test_fraction": 0.2},
+                            "training": {"loss": "mse", "learning_rate": 10.0, "epochs": 20}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lines = [dumps(r) for r in trace_records(TrainingSession(s))]
+    last = json.loads(lines[-1])
+    assert not math.isfinite(last["test_loss"])
+    assert '"test_loss": NaN' in lines[-1] or '"test_loss": Infinity' in lines[-1]
+
+
+def test_generated_heldout_traces_are_the_same_bytes_in_two_processes():
+    command = [sys.executable, "-m", "bp_tui", "trace", "overfit", "--updates", "3"]
+    first, second = (subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
+                     for _ in range(2))
+    assert first == second and first.count("\n") == 4 and '"test_accuracy"' in first

@@ -170,7 +170,7 @@ async def test_watch_a_weight_and_check_every_gradient():
         assert app.query_one("#watches").display
         await pilot.press("enter", "enter", "enter")
         watches = pane(app, "watches")
-        assert "W2[0→0]" in watches
+        assert "W2[0,0]" in watches
         await pilot.press("f", "f", "V")
         assert "worst" in app.hint and "relative error" in app.hint
         assert "gradient check" in pane(app, "breakdown")

@@ -99,7 +99,9 @@ def test_labels_sit_on_their_lines_without_overlapping():
 
 @pytest.mark.parametrize("width, expected", [
     (100, "output 0: error 7 − 4 = 3 · loss 3² = 9 · ∂L 2 × 3 = 6"),
-    (48, "output 0: error 7 − 4 = 3 · loss 3² = 9 · ∂L 6"),
+    (48, "error 7 − 4 = 3 · loss 3² = 9 · ∂L 2 × 3 = 6"),  # the slope's numbers before the node's name
+    (40, "error 7 − 4 = 3 · loss 9 · ∂L 2 × 3 = 6"),
+    (32, "error 7 − 4 = 3 · loss 9 · ∂L 6"),
 ])
 def test_the_output_line_says_the_slides_numbers_as_far_as_it_fits(width, expected):
     from bp_tui.engine import TrainingSession, load_scenario
@@ -110,4 +112,20 @@ def test_the_output_line_says_the_slides_numbers_as_far_as_it_fits(width, expect
         session.step()
     step = output_step(session.state.current, "mse")
     assert output_line(step, 0, True, width) == expected
-    assert output_line(step, 0, False, width) == "output 0: error 7 − 4 = 3 · loss 3² = 9"
+    assert output_line(step, 0, False, 100) == "output 0: error 7 − 4 = 3 · loss 3² = 9"
+
+
+def test_the_top_row_draws_seed_and_xor_at_80x24_and_iris_at_120x40_beside_a_learned_pane():
+    from bp_tui.ui.picture_row import LEARNED_MIN, arrange
+
+    iris = (("sepal_length", "sepal_width", "petal_length", "petal_width"),
+            ("species=setosa", "species=versicolor", "species=virginica"))
+    cases = [((2, 2, 1), False, (80, 24), 10, (), True), ((2, 4, 1), True, (80, 24), 10, (), True),
+             ((4, 8, 3), True, (120, 40), 17, iris, True), ((4, 8, 3), True, (80, 24), 10, iris, False),
+             ((784, 128, 10), True, (200, 60), 17, (), False)]
+    for layers, bias, terminal, reserved, names, drawn in cases:
+        space, fits_ = arrange(terminal, reserved, lambda w, h: fits(layers, bias, w, h, *(names or ((), ()))))
+        assert fits_ == drawn, (layers, terminal)
+        assert space.learned >= LEARNED_MIN and space.width + space.learned + 4 == terminal[0]
+    wide, _ = arrange((200, 60), 17, lambda w, h: True)
+    assert wide.learned == 66 and wide.height == 41  # a third of the width; the rest of the height

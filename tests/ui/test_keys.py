@@ -147,7 +147,7 @@ async def test_selection_keys_and_mouse():
         (x, y), target = next((xy, t) for xy, t in hits.items() if t.layer == 1 and t.i == 1 and t.j == 1)
         await pilot.click("#diagram", offset=(x, y))
         assert app.selection == target
-        assert "W1[1→1]" in pane(app, "breakdown")
+        assert "W1[1,1]" in pane(app, "breakdown")
 
 
 async def test_sample_key_cycles_the_viewed_sample():

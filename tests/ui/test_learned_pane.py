@@ -50,7 +50,8 @@ def test_the_plane_holds_the_forward_pass_over_a_grid_with_y_upward():
 def test_confusion_counts_target_rows_and_predicted_columns_ties_to_the_lowest():
     outputs = np.array([[0.7, 0.2, 0.1], [0.4, 0.4, 0.2], [0.1, 0.1, 0.8], [0.2, 0.5, 0.3]])
     targets = np.eye(3)[[0, 1, 2, 2]]
-    assert learned_data.confusion(outputs, targets).tolist() == [[1, 0, 0], [1, 0, 0], [0, 1, 1]]
+    counts = learned_data.confusion("cross_entropy", outputs, targets)
+    assert counts.tolist() == [[1, 0, 0], [1, 0, 0], [0, 1, 1]]
 
 
 class Host(App):
@@ -96,7 +97,8 @@ async def test_xor_map_is_blue_where_the_target_is_1_and_shows_the_samples():
             _, how = cell(pane, x, y)
             target_1 = (x < columns // 2) == (y - 1 < rows // 2)  # (0, 1) top left, (1, 0) bottom right
             assert blueish(how.color) == target_1 and blueish(how.bgcolor) == target_1
-        assert "1.0" in text[0][columns:] and "1.3" in "".join(text)  # the four hidden nodes' thumbnails
+        beside = "".join(row[columns:] for row in text[1:-1])
+        assert "1.0" in beside and "1.1" in beside  # hidden nodes' own maps, as many as fit
 
 
 async def test_a_hidden_node_shown_large_on_request():
@@ -133,3 +135,12 @@ async def test_iris_counts_right_and_wrong_species_like_an_independent_forward_p
         expected = [int(np.sum((actual == 2) & (predicted == c))) for c in range(3)]
         assert [int(v) for v in virginica.split()[1:4]] == expected
         assert any(row.startswith("output over sepal length (→) × sepal width (↑)") for row in text)
+
+
+def test_feature_pairs_cycle_through_every_pair_once():
+    pair, seen = (0, 1), []
+    for _ in range(6):
+        seen.append(pair)
+        pair = learned_data.next_features(pair, 4)
+    assert seen == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)] and pair == (0, 1)
+    assert learned_data.next_features((0, 1), 2) == (0, 1)

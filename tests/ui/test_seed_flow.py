@@ -23,7 +23,7 @@ async def test_backward_twice_breaks_the_output_weight_into_three_factors():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f", "f", "b")
         breakdown = pane(app, "breakdown")
-        assert "W2[0→0]" in breakdown
+        assert "W2[0,0]" in breakdown
         assert "#0 1 × 6 × 1 = 6" in breakdown  # node value x loss slope x activation slope
         assert "= gradient = 6" in breakdown
         assert "1 − 0.01 × 6 = 0.94" in breakdown
@@ -50,9 +50,9 @@ async def test_update_moves_the_weight_to_0_94():
 async def test_the_hidden_weight_breakdown_and_its_assembled_loss_slope():
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f", "f", "b", "b", "[", "down", "shift+right")  # W1[1→1]
+        await pilot.press("f", "f", "b", "b", "[", "down", "shift+right")  # W1[1,1]
         breakdown = pane(app, "breakdown")
-        assert "W1[1→1]" in breakdown
+        assert "W1[1,1]" in breakdown
         assert "#0 1 × 12 × 1 = 12" in breakdown
         await pilot.press("x")
         breakdown = pane(app, "breakdown")

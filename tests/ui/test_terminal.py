@@ -57,13 +57,14 @@ class Tmux:
         return subprocess.run(["tmux", "-u", "-L", self.socket, "-f", str(self.conf), *args],
                               env=self.env, capture_output=True, text=True, check=check, timeout=10)
 
-    def start(self, *app_args: str, width: int = 120, height: int = 40) -> None:
-        """``python -m bp_tui ARGS`` in the session; its exit status goes to a file.
+    def start(self, *app_args: str, width: int = 120, height: int = 40, program: tuple = ("-m", "bp_tui")) -> None:
+        """``python -m bp_tui ARGS`` (or ``python PROGRAM ARGS``) in the session;
+        its exit status goes to a file.
 
         (tmux's own ``#{pane_dead_status}`` is racy: a command that exits at
         once sometimes never gets one.)
         """
-        app = " ".join(shlex.quote(a) for a in ["env", "TERM=xterm-256color", sys.executable, "-m", "bp_tui",
+        app = " ".join(shlex.quote(a) for a in ["env", "TERM=xterm-256color", sys.executable, *program,
                                                  *app_args])
         command = f"{app}; echo $? > {shlex.quote(str(self.status_file))}"
         self.run("new-session", "-d", "-s", "bp", "-x", str(width), "-y", str(height),
@@ -215,3 +216,30 @@ def test_missing_scenario_prints_one_line_and_exits_2_without_drawing(tmux):
     assert len(lines) == 1, lines
     assert "nonexistent.toml" in lines[0]
     assert "Traceback" not in lines[0] and "Network" not in lines[0]
+
+
+CRASHING = """
+import sys
+from bp_tui.ui.app import BpTuiApp
+from bp_tui.cli import main
+
+def crash(self):
+    raise ZeroDivisionError("a deliberate bug behind ?")
+
+BpTuiApp.action_help = crash
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_crash_exits_1_and_shows_its_traceback(tmux, tmp_path):
+    """A bug must not pass for success (exit 0) nor vanish with the alternate screen."""
+    program = tmp_path / "crashing.py"
+    program.write_text(CRASHING)
+    tmux.env["PYTHONPATH"] = str(ROOT)
+    tmux.start(program=(str(program),))
+    tmux.wait_for("Network", timeout=START_TIMEOUT)
+    tmux.keys("?")
+    assert tmux.wait_exit() == 1
+    screen = squash(tmux.screen(history=True))
+    assert "ZeroDivisionError: a deliberate bug behind ?" in screen
+    assert "Traceback" in screen and "def crash" in screen  # where it happened
