@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from bp_tui.engine import TrainingSession, scenario_from_dict
 from bp_tui.engine.trace import trace_records
+from bp_tui.engine.optimizers import OPTIMIZERS, optimizer_for
+from bp_tui.engine.params import Param
 from bp_tui.engine.training_settings import OptimizerSettings
-from bp_tui.engine.update_explained import explain_update
 
 REL = 1e-12
 
@@ -121,37 +123,73 @@ def short(x: float) -> str:
     return f"{x:.8g}"
 
 
+W = Param.parse("W1[0,0]")
+
+
+def one_weight(name: str, **settings):
+    """The optimizer of the one-weight network above (learning rate 0.1)."""
+    return OPTIMIZERS[name](0.1, (1, 1), False, OptimizerSettings(name=name, **settings))
+
+
+def lines(step) -> list[str]:
+    return [f"{e.formula}: {e.numbers(short)}" for e in step.equations]
+
+
 def test_momentum_explained_with_its_numbers():
-    o = OptimizerSettings(name="momentum")
-    first = explain_update(1.0, 2.0, {"v": 0.0}, 1, 0.1, o)
-    assert first.lines(short) == ["v = g (first update) = 2 = 2", "step = learning_rate · v = 0.1 × 2 = 0.2",
-                                  "new w = w − step = 1 − 0.2 = 0.8"]
-    second = explain_update(0.8, 1.6, first.state_after, 2, 0.1, o)
-    assert second.lines(short)[0] == "v = momentum · v + g = 0.9 × 2 + 1.6 = 3.4"
-    assert second.new_weight == pytest.approx(0.46, rel=REL)
-    assert second.state_after == {"v": pytest.approx(3.4, rel=REL)}
+    opt = one_weight("momentum")
+    first = opt.explain(W, 1.0, 2.0, opt.state)
+    assert lines(first) == ["gradient (first update) = v: 2 (first update) = 2",
+                            "learning_rate × v = step: 0.1 × 2 = 0.2",
+                            "w − step = new w: 1 − 0.2 = 0.8"]
+    opt.step([None, np.array([[1.0]])], [None, None], [None, np.array([[2.0]])], [None, None])
+    second = opt.explain(W, 0.8, 1.6, opt.state)
+    assert lines(second)[0] == "momentum × v + gradient = v: 0.9 × 2 + 1.6 = 3.4"
+    assert second.new_value == pytest.approx(0.46, rel=REL)
+
+
+def test_nesterov_explained():
+    opt = one_weight("nesterov")
+    assert lines(opt.explain(W, 1.0, 2.0, opt.state))[1:] == [
+        "learning_rate × (gradient + momentum × v) = step: 0.1 × (2 + 0.9 × 2) = 0.38",
+        "w − step = new w: 1 − 0.38 = 0.62"]
+
+
+def test_rmsprop_explained():
+    opt = one_weight("rmsprop", alpha=0.75)
+    assert lines(opt.explain(W, 1.0, 2.0, opt.state))[0] == "alpha × s + (1 − alpha) × gradient² = s: 0.75 × 0 + (1 − 0.75) × 2² = 1"
 
 
 def test_adam_explained_with_m_s_their_corrections_and_the_step():
-    o = OptimizerSettings(name="adam", weight_decay=0.5)
-    e = explain_update(1.0, 2.0, {"m": 0.0, "s": 0.0}, 1, 0.1, o)
-    assert [line.split(" = ")[0] for line in e.lines(short)] == ["g", "m", "s", "m̂", "ŝ", "step", "new w"]
-    lines = e.lines(short)
-    assert lines[0] == "g = gradient + weight_decay · w = 2 + 0.5 × 1 = 2.5"
-    assert lines[1] == "m = beta1 · m + (1 − beta1) · g = 0.9 × 0 + (1 − 0.9) × 2.5 = 0.25"
-    assert lines[3] == "m̂ = m / (1 − beta1^1) = 0.25 / (1 − 0.9^1) = 2.5"
-    assert lines[4] == "ŝ = s / (1 − beta2^1) = 0.00625 / (1 − 0.999^1) = 6.25"
-    assert e.new_weight == pytest.approx(1 - 0.1 * 2.5 / (2.5 + 1e-8), rel=REL)
+    opt = one_weight("adam", weight_decay=0.5)
+    step = opt.explain(W, 1.0, 2.0, opt.state)
+    assert [e.result.name for e in step.equations] == ["g", "m", "s", "m̂", "ŝ", "step", "new w"]
+    assert lines(step)[:5] == [
+        "gradient + weight_decay × w = g: 2 + 0.5 × 1 = 2.5",
+        "beta1 × m + (1 − beta1) × g = m: 0.9 × 0 + (1 − 0.9) × 2.5 = 0.25",
+        "beta2 × s + (1 − beta2) × g² = s: 0.999 × 0 + (1 − 0.999) × 2.5² = 0.00625",
+        "m / (1 − beta1^1) = m̂: 0.25 / (1 − 0.9^1) = 2.5",
+        "s / (1 − beta2^1) = ŝ: 0.00625 / (1 − 0.999^1) = 6.25",
+    ]
+    assert step.new_value == pytest.approx(1 - 0.1 * 2.5 / (2.5 + 1e-8), rel=REL)
 
 
 def test_adamw_explained_starts_with_the_decayed_weight():
-    e = explain_update(1.0, 2.0, {}, 1, 0.1, OptimizerSettings(name="adamw", weight_decay=0.5))
-    lines = e.lines(short)
-    assert lines[0] == "w = w · (1 − learning_rate · weight_decay) = 1 × (1 − 0.1 × 0.5) = 0.95"
-    assert lines[-1] == "new w = w − step = 0.95 − 0.1 = 0.85"
+    opt = one_weight("adamw", weight_decay=0.5)
+    step = opt.explain(W, 1.0, 2.0, opt.state)
+    assert lines(step)[0] == "w × (1 − learning_rate × weight_decay) = w: 1 × (1 − 0.1 × 0.5) = 0.95"
+    assert lines(step)[-1] == "w − step = new w: 0.95 − 0.1 = 0.85"
 
 
-def test_frozen_entry_explained_as_not_moving():
-    e = explain_update(0.35, 0.01, {}, 3, 0.5, OptimizerSettings(freeze=("b1",)), frozen=True)
-    assert e.new_weight == 0.35
-    assert e.lines(short) == ["frozen: w stays 0.35 (its gradient 0.01 is not applied)"]
+def test_sgd_with_weight_decay_explained():
+    opt = one_weight("sgd", weight_decay=0.5)
+    assert lines(opt.explain(W, 1.0, 2.0, opt.state)) == [
+        "gradient + weight_decay × w = g: 2 + 0.5 × 1 = 2.5",
+        "w − learning_rate × g = new w: 1 − 0.1 × 2.5 = 0.75"]
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam"])
+def test_frozen_entry_explained_as_not_moving(name):
+    opt = one_weight(name, freeze=("W1",))
+    step = opt.explain(W, 0.35, 0.01, opt.state)
+    assert step.new_value == 0.35
+    assert lines(step) == ["w (frozen: its gradient is not applied) = new w: 0.35 (frozen: its gradient is not applied) = 0.35"]

@@ -40,8 +40,9 @@ def full_snapshot(session: TrainingSession) -> dict:
 
 
 def optimizer_state(session: TrainingSession) -> dict:
-    """Parameter name -> its optimizer state arrays (v; m, s), by the engine's seam."""
-    return session.optimizer.state_by_name()
+    """Parameter name -> its optimizer state arrays (v; m, s)."""
+    state = session.optimizer.state
+    return {p.name: arrays for p, arrays in zip(state.params, state.arrays)}
 
 
 OPTIMIZERS = [
