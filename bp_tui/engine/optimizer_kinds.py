@@ -161,7 +161,8 @@ class Adam(_Stateful):
 
     def steps(self, lines, g, before, after, t):
         o = self.settings
-        beta1, beta2, m, s = Term("beta1", o.beta1), Term("beta2", o.beta2), Term("m", after["m"]), Term("s", after["s"])
+        beta1, beta2 = Term("beta1", o.beta1), Term("beta2", o.beta2)
+        m, s = Term("m", after["m"]), Term("s", after["s"])
         m_hat, s_hat = Term("m̂", m.value / (1 - o.beta1**t)), Term("ŝ", s.value / (1 - o.beta2**t))
         lines += [
             Equation((beta1, " × ", Term("m", before["m"]), " + (1 − ", beta1, ") × ", g), m),

@@ -13,11 +13,11 @@ import math
 
 import numpy as np
 import pytest
+from bp_tui.engine.optimizers import OPTIMIZERS
 
 from bp_tui.engine import TrainingSession, scenario_from_dict
-from bp_tui.engine.trace import trace_records
-from bp_tui.engine.optimizers import OPTIMIZERS, optimizer_for
 from bp_tui.engine.params import Param
+from bp_tui.engine.trace import trace_records
 from bp_tui.engine.training_settings import OptimizerSettings
 
 REL = 1e-12
@@ -156,7 +156,8 @@ def test_nesterov_explained():
 
 def test_rmsprop_explained():
     opt = one_weight("rmsprop", alpha=0.75)
-    assert lines(opt.explain(W, 1.0, 2.0, opt.state))[0] == "alpha × s + (1 − alpha) × gradient² = s: 0.75 × 0 + (1 − 0.75) × 2² = 1"
+    assert lines(opt.explain(W, 1.0, 2.0, opt.state))[0] == (
+        "alpha × s + (1 − alpha) × gradient² = s: 0.75 × 0 + (1 − 0.75) × 2² = 1")
 
 
 def test_adam_explained_with_m_s_their_corrections_and_the_step():
@@ -192,4 +193,5 @@ def test_frozen_entry_explained_as_not_moving(name):
     opt = one_weight(name, freeze=("W1",))
     step = opt.explain(W, 0.35, 0.01, opt.state)
     assert step.new_value == 0.35
-    assert lines(step) == ["w (frozen: its gradient is not applied) = new w: 0.35 (frozen: its gradient is not applied) = 0.35"]
+    frozen = "(frozen: its gradient is not applied)"
+    assert lines(step) == [f"w {frozen} = new w: 0.35 {frozen} = 0.35"]
