@@ -111,10 +111,12 @@ def configure_trace(parser: argparse.ArgumentParser) -> None:
 
 def run_trace(args: argparse.Namespace) -> int:
     from .engine import TrainingSession, load_scenario
-    from .engine.trace import dumps, trace_records
+    from .engine.threads import use_threads_for
+    from .engine.trace import trace_lines
 
-    session = TrainingSession(load_scenario(args.scenario))
-    _emit(dumps(record) + "\n" for record in trace_records(session, args.updates))
+    scenario = load_scenario(args.scenario)
+    use_threads_for(scenario)  # BLAS threads for this network, not the machine's default
+    _emit(trace_lines(TrainingSession(scenario), args.updates))
     return 0
 
 
@@ -248,9 +250,16 @@ def _emit(texts) -> None:
     out = sys.stdout
     if out is None:
         raise UsageError(f"{PROG}: standard output is closed")
+    raw = getattr(out, "buffer", None)
     try:
         for text in texts:
-            out.write(text)
+            if isinstance(text, bytes):  # the trace's lines: megabytes, written as they are
+                if raw is None:
+                    out.write(text.decode("ascii"))
+                else:
+                    raw.write(text)
+            else:
+                out.write(text)
         out.flush()
     except BrokenPipeError:
         raise

@@ -24,6 +24,7 @@ from ..engine import PhaseOrderError, Scenario
 from ..engine.breakpoints import BreakpointHit
 from ..engine.debugger import Debugger
 from ..engine.state import BACKWARD, FORWARD, UPDATE
+from ..engine.threads import use_threads_for
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import NetworkDiagram
@@ -59,6 +60,7 @@ class BpTuiApp(LookActions, FileActions, App):
 
     def _open(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        use_threads_for(scenario)  # BLAS threads for this network, not the machine's default
         self.debugger = Debugger(scenario)
         self.sub_title = scenario.title
         self.selection: Selection = default_selection(scenario.layers)
