@@ -88,3 +88,10 @@ def test_description_tells_the_story_of_the_corrected_figures():
     for figure in ("0.298371109", "0.291027924", "0.291027774", "0.0000351085", "0.0000351019",
                    "0.015913620", "0.984064274", "4b6faac"):
         assert figure in text
+
+
+def test_explain_shows_a_frozen_bias_as_not_moving():
+    from bp_tui.engine.explain import explain_update
+
+    text = explain_update(load_scenario("mazur"), 1, "b1[0]")
+    assert "`b1[0]` | `b (frozen: its gradient is not applied) = new b` | $0.35 (frozen" in text

@@ -195,3 +195,18 @@ def test_frozen_entry_explained_as_not_moving(name):
     assert step.new_value == 0.35
     frozen = "(frozen: its gradient is not applied)"
     assert lines(step) == [f"w {frozen} = new w: 0.35 {frozen} = 0.35"]
+
+
+def test_explain_document_writes_adams_square_root_as_maths():
+    """``bp-tui explain`` renders the optimizer's lines: √ŝ as \\sqrt{...} around the whole number."""
+    from bp_tui.engine.explain import explain_update
+
+    document = {
+        "title": "one weight",
+        "network": {"layers": [1, 1], "activations": ["identity"], "bias": False, "weights": [[[1.0]]]},
+        "data": {"inputs": [[1.0]], "targets": [[0.0]]},
+        "training": {"loss": "mse", "learning_rate": 0.1, "epochs": 2, "optimizer": "adam"},
+    }
+    text = explain_update(scenario_from_dict(document), 1)
+    assert "`beta1 × m + (1 − beta1) × gradient = m`" in text
+    assert r"\sqrt{4" in text and "m̂" in text
