@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 import pytest
-from bp_tui.engine.optimizers import OPTIMIZERS
 
 from bp_tui.engine import TrainingSession, scenario_from_dict
+from bp_tui.engine.optimizers import OPTIMIZERS
 from bp_tui.engine.params import Param
 from bp_tui.engine.trace import trace_records
 from bp_tui.engine.training_settings import OptimizerSettings
