@@ -227,8 +227,9 @@ def _activations(network: Table, count: int) -> tuple[str, ...]:
     names = tuple(activations.ACTIVATIONS)
     for k, name in enumerate(value):
         if not isinstance(name, str) or name not in names:
-            raise network.fail(f"{where}[{k}]", f"unknown activation {describe(name)} "
-                                                f"(expected one of {', '.join(names)})")
+            what = f"unknown activation {describe(name)}" if isinstance(name, str) else \
+                f"expected an activation name, got {describe(name)}"
+            raise network.fail(f"{where}[{k}]", f"{what} (expected one of {', '.join(names)})")
         if name == "softmax" and k != count - 1:
             raise network.fail(f"{where}[{k}]", "softmax is only allowed in the last layer")
     return tuple(value)
