@@ -10,10 +10,10 @@ bold instead.  A high-contrast theme goes with it (``PRESENTER_THEME``).
 from __future__ import annotations
 
 from rich.text import Text
-from textual.renderables.digits import DIGITS, DIGITS3X3_BOLD
-from textual.theme import Theme
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.renderables.digits import DIGITS, DIGITS3X3_BOLD
+from textual.theme import Theme
 from textual.widgets import Static
 
 from ..engine.narration import Narration
