@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import activations, losses
+from .breakpoint_settings import BreakpointSettings
 from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, describe, matrix_at, printable, vector_at
 from .files import FileProblem, check_path, read_regular, why
@@ -57,7 +58,7 @@ class Scenario:
     feature_names: tuple[str, ...] = ()  # input nodes' names (a CSV's header), or ()
     target_names: tuple[str, ...] = ()  # output nodes' names: class labels or columns, or ()
     target_columns: tuple[str, ...] = ()  # the column each output node comes from, or ()
-    breakpoints: dict = field(default_factory=dict)
+    breakpoints: BreakpointSettings = field(default_factory=BreakpointSettings)
 
     @property
     def samples(self) -> int:
