@@ -21,7 +21,7 @@ import numpy as np
 from .breakpoint_settings import DEFAULTS, KEYS, KINDS, BreakpointSettings, SettingError
 from .fields import Table
 from .params import Node, Param
-from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase
+from .state import BACKWARD, FORWARD, UPDATE, BatchRecord, Phase
 
 #: Units named in a dead-ReLU message before "and n more" (one line).
 MAX_NAMED = 6
@@ -156,7 +156,7 @@ class BreakpointChecker:
             rows.append((kind, label, on))
         return rows
 
-    def observe(self, update: int, applied: BatchView, loss_history: np.ndarray) -> BreakpointHit | None:
+    def observe(self, update: int, applied: BatchRecord, loss_history: np.ndarray) -> BreakpointHit | None:
         """Look at update ``update`` (1-based), just applied: the hit that
         matters most, or None.  Call once per update, in order, with the
         session's ``loss_history`` (``update`` losses)."""
@@ -199,7 +199,7 @@ class BreakpointChecker:
             "flat", f"loss flat: changed by {_number(change)} < {_number(tolerance)} "
                     f"over the last {K} updates, at {where}", update)
 
-    def _gather_relu(self, update: int, applied: BatchView) -> list[tuple[int, list[int]]]:
+    def _gather_relu(self, update: int, applied: BatchRecord) -> list[tuple[int, list[int]]]:
         """Add this batch to the epoch's "ever positive" record; at the
         epoch's last batch, the units that never were (when seen whole)."""
         in_order = self._last_update is not None and update == self._last_update + 1
@@ -219,7 +219,7 @@ class BreakpointChecker:
         self._ever_positive = None
         return [(l, nodes) for l, nodes in dead if nodes]
 
-    def _non_finite(self, update: int, applied: BatchView, where: str) -> BreakpointHit | None:
+    def _non_finite(self, update: int, applied: BatchRecord, where: str) -> BreakpointHit | None:
         """The first non-finite value in phase order (see ``_places``)."""
         if _all_finite(applied):
             return None
@@ -264,7 +264,7 @@ def _place(what: str, layer: int, at: tuple[int, ...]) -> tuple[Param | Node | N
     return Node(layer, at[1]), at[0]
 
 
-def _all_finite(a: BatchView) -> bool:
+def _all_finite(a: BatchRecord) -> bool:
     """A quick screen: True means nothing in the update is NaN or inf.
 
     Enough to look at the pre-activations (an activation of finite numbers
@@ -282,7 +282,7 @@ def _all_finite(a: BatchView) -> bool:
     return math.isfinite(total)
 
 
-def _places(a: BatchView, L: int):
+def _places(a: BatchRecord, L: int):
     """``(phase, what, layer, array)`` in the order the update computed them:
     forward 1..L and the loss, backward L..1, the update.  Per-node arrays
     have one row per sample of the batch."""
@@ -301,7 +301,7 @@ def _places(a: BatchView, L: int):
         yield Phase(UPDATE), "bias", l, a.biases_after and a.biases_after[l]
 
 
-def gradient_norm(batch: BatchView) -> float:
+def gradient_norm(batch: BatchRecord) -> float:
     """sqrt(sum of squares of every weight and bias gradient of the batch)."""
     grads = [g for g in batch.grad_weights[1:] + batch.grad_biases[1:] if g is not None]
     with np.errstate(all="ignore"):
