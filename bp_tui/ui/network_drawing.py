@@ -40,7 +40,7 @@ LEGENDS = (  # the longest that fits is shown
     ("∂L: slope of the loss at the node · error = prediction − target · lines: blue +, orange −, "
      "thicker = larger |w| · yellow: selected weight"),
     "∂L: slope of the loss at the node · error = prediction − target · lines: blue +, orange −, thick = large",
-    "∂L: slope of the loss · error = prediction − target · lines: blue +, orange −",
+    "∂L: slope of the loss · error = prediction − target · blue +, orange −",
     "∂L slope of the loss · error prediction − target · blue +, orange −",
     "∂L: slope of the loss · error = prediction − target · ? help",
     "∂L: slope of the loss · error = prediction − target",
@@ -222,8 +222,8 @@ class NetworkDrawing(Widget, can_focus=False):
             canvas.put(x, y, char, f"bold {SELECTED}" if edge == chosen else looks[edge][0])
             hits[(x, y)] = edge
         labels = [(chosen, fit(values[chosen], 7))]
-        if len(layout.edges) <= ALL_LABELS:
-            labels += [(e, fit(values[e], 5)) for e in layout.edges if e != chosen]
+        if len(layout.edges) <= ALL_LABELS:  # a number that does not fit is left to the breakdown
+            labels += [(e, text) for e in layout.edges if e != chosen and "#" not in (text := fit(values[e], 6))]
         for edge, (x, y) in place_labels(layout, labels).items():
             text = dict(labels)[edge]
             how = f"bold reverse {SELECTED}" if edge == chosen else looks[edge][0].replace("dim ", "")
