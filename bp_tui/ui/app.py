@@ -38,6 +38,7 @@ from .watch_pane import WatchPane
 
 MIN_SIZE = (60, 20)
 NARROW = 110  # below this width the counters lose their border and the chart narrows
+SHORT = 30  # below this height the title bar gives its row to the network
 REDRAW_SECONDS = 0.25  # while a run goes on: redraw 4 times a second (drawing costs the run)
 SYNC_WORK = 5_000_000  # runs shorter than this (updates x parameters) don't need a worker
 STEPS = {"f": "forward", "b": "backward", "u": "update"}
@@ -111,10 +112,12 @@ class BpTuiApp(LookActions, FileActions, App):
         self.screen.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "too-small")
         narrow = width < NARROW
         self.screen.set_class(narrow, "narrow")
+        short = height < SHORT
+        self.screen.set_class(short, "short")
         self.query_one(Footer).show_command_palette = not narrow  # at 80 columns it would cover the last keys
-        if narrow != self.narrow:
-            self.narrow = narrow
-            if hasattr(self, "state"):  # already showing: redraw for the new width
+        if (narrow, short) != (self.narrow, getattr(self, "short", None)):
+            self.narrow, self.short = narrow, short
+            if hasattr(self, "state"):  # already showing: redraw for the new size
                 self.publish()
 
     # --------------------------------------------------------------- publish
@@ -132,7 +135,8 @@ class BpTuiApp(LookActions, FileActions, App):
     def _show(self, state, watches, position) -> None:
         self.state = state
         sel = self.selection
-        reserved = (2 if self.narrow else 5) + 2 + (6 if self.narrow else 10)
+        short = self.size.height < SHORT
+        reserved = (0 if short else 1) + (2 if self.narrow else 4) + 2 + (6 if short else 10)  # rows of the others
         self.query_one(PictureRow).show(state, self.scenario, sel, self.sample, reserved, node=self.map_node,
                                         features=self.map_features)
         check = self.gradcheck[2] if self.gradcheck and self.gradcheck[:2] == (position, sel) else None

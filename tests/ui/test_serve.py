@@ -17,7 +17,7 @@ from serve_helpers import REPO, free_port, served, tab
 
 from bp_tui.ui.serve import session_command
 
-SEED_AFTER_FF = r"▶0 +7\b"  # the diagram's output node: prediction 7 after two forward steps
+SEED_AFTER_FF = r"error 7 − 4 = 3"  # under the drawn network: prediction 7 − target 4 after two forward steps
 
 
 def test_the_session_command_quotes_every_part(tmp_path):
