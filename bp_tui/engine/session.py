@@ -6,7 +6,8 @@ One update is a cycle of phases, exactly as on the slides:
    the last layer is done);
 2. backward through layers L..1, one phase per layer ("go back one layer at a
    time"), the first starting from the loss slope at the output;
-3. the update: every weight moves by ``-learning_rate * gradient``.
+3. the update: the optimizer moves every weight (plain SGD:
+   ``-learning_rate * gradient``; see ``optimizers``).
 
 Batches follow each other through an epoch, epochs through training.  The
 session refuses phases out of order, so gradients are never accumulated twice.
@@ -25,6 +26,7 @@ from . import activations as _activations
 from . import losses as _losses
 from .metrics import Scorer
 from .network import hidden_loss_slope, pre_activation, weight_gradient
+from .optimizers import OptimizerState, optimizer_for
 from .scenario import Scenario
 from .schedule import Schedule
 from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase, SessionState, frozen, frozen_all
@@ -41,6 +43,16 @@ class Checkpoint:
     updates_done: int
     W: tuple
     b: tuple
+    optimizer: OptimizerState
+
+    def arrays(self):
+        """Every array it keeps alive: weights, biases, the optimizer's state."""
+        yield from (a for a in self.W[1:] + self.b[1:] if a is not None)
+        yield from self.optimizer.all_arrays()
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self.arrays())
 
 
 class _Pass:
@@ -48,11 +60,12 @@ class _Pass:
 
     __slots__ = ("epoch", "batch", "indices", "X", "T", "W", "b", "Z", "A",
                  "sample_loss", "batch_loss", "loss_slope", "activation_slope",
-                 "grad_W", "grad_b", "W_after", "b_after")
+                 "grad_W", "grad_b", "W_after", "b_after", "optimizer_state")
 
-    def __init__(self, epoch, batch, indices, X, T, W, b, depth):
+    def __init__(self, epoch, batch, indices, X, T, W, b, depth, optimizer_state):
         self.epoch, self.batch, self.indices = epoch, batch, indices
         self.X, self.T, self.W, self.b = X, T, W, b
+        self.optimizer_state = optimizer_state  # before this batch's update
         empty = [None] * (depth + 1)
         self.Z, self.A = empty.copy(), [X] + empty[1:]
         self.loss_slope, self.activation_slope = empty.copy(), empty.copy()
@@ -64,6 +77,7 @@ class _Pass:
         return BatchView(
             epoch=self.epoch, batch=self.batch, sample_indices=tuple(self.indices.tolist()),
             targets=frozen(self.T), weights=frozen_all(self.W), biases=frozen_all(self.b),
+            optimizer_state=self.optimizer_state,
             pre_activations=frozen_all(self.Z), node_values=frozen_all(self.A),
             sample_loss=frozen(self.sample_loss), batch_loss=self.batch_loss,
             loss_slopes=frozen_all(self.loss_slope), activation_slopes=frozen_all(self.activation_slope),
@@ -101,6 +115,7 @@ class TrainingSession:
         self.act = [None] + [_activations.ACTIVATIONS[n] for n in scenario.activations]
         self.loss_fn = _losses.LOSSES[scenario.loss]
         self.learning_rate = scenario.learning_rate
+        self.optimizer = optimizer_for(scenario)
         self.schedule = Schedule(scenario.samples, scenario.effective_batch_size,
                                  scenario.epochs, scenario.shuffle, scenario.seed)
         self.cycle = phase_cycle(self.depth)
@@ -114,13 +129,14 @@ class TrainingSession:
         W, b = self.scenario.initial_parameters()
         if not hasattr(self, "_loss_history"):  # kept across resets: see restore
             self._loss_history, self._epoch_means = np.empty(1024), np.empty(16)
-        self.restore(Checkpoint(0, tuple([None] + W), tuple([None] + b)))
+        self.optimizer.reset()
+        self.restore(Checkpoint(0, tuple([None] + W), tuple([None] + b), self.optimizer.state))
 
     def checkpoint(self) -> Checkpoint:
         """Where the session stands, between updates (refused mid-update)."""
         if self.phases_done:
             raise PhaseOrderError("a checkpoint is taken between updates, not in the middle of one")
-        return Checkpoint(self.updates_done, tuple(self.W), tuple(self.b))
+        return Checkpoint(self.updates_done, tuple(self.W), tuple(self.b), self.optimizer.state)
 
     def restore(self, checkpoint: Checkpoint) -> None:
         """Continue from ``checkpoint`` (of this session): what follows is what followed it before.
@@ -131,6 +147,7 @@ class TrainingSession:
         original order.
         """
         self.W, self.b = list(checkpoint.W), list(checkpoint.b)
+        self.optimizer.restore(checkpoint.optimizer)
         self.updates_done = done = checkpoint.updates_done
         self.scorer.record(done, self.W, self.b)
         self.phases_done = 0
@@ -147,7 +164,7 @@ class TrainingSession:
         epoch, batch, indices, rows = self.schedule.at(self.updates_done)
         s = self.scenario
         self.current = _Pass(epoch, batch, indices, s.inputs[rows], s.targets[rows],
-                             self.W, self.b, self.depth)
+                             self.W, self.b, self.depth, self.optimizer.state)
 
     @property
     def finished(self) -> bool:
@@ -156,6 +173,16 @@ class TrainingSession:
     @property
     def next_phase(self) -> Phase | None:
         return None if self.finished else self.cycle[self.phases_done]
+
+    @property
+    def checkpoint_bytes(self) -> int:
+        """Bytes one checkpoint keeps alive: weights, biases, optimizer state."""
+        return sum(a.nbytes for a in self.W[1:] + self.b[1:] if a is not None) + self.optimizer.state.nbytes
+
+    @property
+    def history_bytes(self) -> int:
+        """Bytes of the loss histories kept across time travel."""
+        return self._loss_history.nbytes + self._epoch_means.nbytes
 
     @property
     def loss_history(self) -> np.ndarray:
@@ -174,7 +201,7 @@ class TrainingSession:
         seen = 0 if self.finished else self.schedule.samples_before(cur.batch)
         return SessionState(
             title=s.title, layers=s.layers, activations=("",) + s.activations, loss=s.loss,
-            learning_rate=self.learning_rate, bias=s.bias,
+            learning_rate=self.learning_rate, optimizer=self.optimizer, bias=s.bias,
             weights=frozen_all(self.W), biases=frozen_all(self.b),
             epoch=cur.epoch, epochs=s.epochs, batch=cur.batch,
             batches_per_epoch=self.schedule.batches_per_epoch, samples=s.samples,
@@ -186,6 +213,8 @@ class TrainingSession:
             test_loss_history=frozen(self.scorer.test_loss_history(self.updates_done)),
             test_accuracy_history=frozen(self.scorer.test_accuracy_history(self.updates_done)),
             accuracy=self.scorer.accuracy(self.W, self.b),
+            confusion=self.scorer.confusion(self.W, self.b),
+            test_confusion=self.scorer.confusion(self.W, self.b, heldout=True),
         )
 
     # ----------------------------------------------------------------- phases
@@ -227,7 +256,7 @@ class TrainingSession:
         return self.step()
 
     def update(self) -> Phase:
-        """Every weight and bias moves by -learning_rate x gradient; next batch."""
+        """The optimizer moves every weight and bias (SGD: by -learning_rate x gradient); next batch."""
         self._expect(UPDATE, None)
         return self.step()
 
@@ -267,9 +296,8 @@ class TrainingSession:
             cur.A[l - 1], loss_slope, cur.activation_slope[l], with_bias=cur.b[l] is not None)
 
     def _update(self, _layer: None) -> None:
-        cur, step = self.current, -self.learning_rate
-        self.W = [None] + [_moved(W, g, step) for W, g in zip(cur.W[1:], cur.grad_W[1:])]
-        self.b = [None] + [None if b is None else _moved(b, g, step) for b, g in zip(cur.b[1:], cur.grad_b[1:])]
+        cur = self.current
+        self.W, self.b = self.optimizer.step(cur.W, cur.b, cur.grad_W, cur.grad_b)
         cur.W_after, cur.b_after = self.W, self.b
         self._record_loss(cur)
         self.applied = cur
@@ -325,13 +353,3 @@ def _doubled(array: np.ndarray) -> np.ndarray:
     """The same values with room for as many again (histories grow this way)."""
     return np.concatenate([array, np.empty(len(array))])
 
-
-def _moved(W: np.ndarray, gradient: np.ndarray, step: float) -> np.ndarray:
-    """W - learning_rate x gradient, as a new array (the old one may be on screen).
-
-    Computed as (gradient x -learning_rate) + W: the same bits as
-    W - learning_rate x gradient, with one temporary array instead of two.
-    """
-    moved = gradient * step
-    moved += W
-    return moved

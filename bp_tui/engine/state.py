@@ -10,8 +10,12 @@ new arrays), and are marked read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # optimizers imports this module
+    from .optimizers import Optimizer, OptimizerState
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class BatchView:
     targets: np.ndarray
     weights: tuple  # the weights this batch's passes use (before its update)
     biases: tuple
+    optimizer_state: OptimizerState  # the optimizer's state before this batch's update
     pre_activations: tuple
     node_values: tuple
     sample_loss: np.ndarray | None
@@ -90,6 +95,7 @@ class SessionState:
     activations: tuple[str, ...]  # index 0 is "" (the input layer)
     loss: str
     learning_rate: float
+    optimizer: Optimizer  # explains updates (``explain``); the UI never calls ``step``
     bias: bool
     weights: tuple  # current weights, index 0 None; weights[l] feeds layer l
     biases: tuple
@@ -112,6 +118,10 @@ class SessionState:
     test_loss_history: np.ndarray | None = None
     test_accuracy_history: np.ndarray | None = None
     accuracy: float | None = None  # over all training samples, with the current weights
+    # Counts [target class, predicted class] with the current weights (bce: 2 x 2 over
+    # every output value); None for mse, test_confusion None without held-out samples.
+    confusion: np.ndarray | None = None
+    test_confusion: np.ndarray | None = None
 
     @property
     def test_loss(self) -> float | None:

@@ -9,8 +9,9 @@ stored: it can be recomputed from an earlier one.  The timeline keeps
 - the last few update boundaries passed, so stepping back a phase or two
   costs at most one update's replay.
 
-A checkpoint holds references to the weight arrays, never copies: the session
-never writes into an array it has handed out.
+A checkpoint holds references to the weight arrays and the optimizer's
+state, never copies: neither the session nor the optimizer ever writes into
+an array it has handed out.
 
 Positions count phases from the start: ``update * phases_per_update + phase``.
 """
@@ -23,7 +24,8 @@ from collections import OrderedDict
 from .session import Checkpoint, TrainingSession
 from .state import Phase
 
-DEFAULT_BUDGET = 188 * 1024**2  # bytes of weights the checkpoints may pin (the target is 200 MB in all)
+#: Bytes of weights and optimizer state the checkpoints may pin (the target is 200 MB in all).
+DEFAULT_BUDGET = 188 * 1024**2
 RECENT = 8  # update boundaries kept however the sparse ones are spread
 MIN_SPACING = 32  # sparse checkpoints at least this many updates apart: replaying 32 is quick,
 # and keeping every update early on would make each new weight array fresh memory (page faults)
@@ -36,7 +38,7 @@ class Timeline:
         self.session = session
         self.per_update = len(session.cycle)
         self.budget = budget
-        self._checkpoint_bytes = max(1, sum(a.nbytes for a in session.W[1:] + session.b[1:] if a is not None))
+        self._checkpoint_bytes = max(1, session.checkpoint_bytes)
         self.reset()
 
     def reset(self) -> None:
@@ -65,14 +67,15 @@ class Timeline:
         return max(8, (self.budget - recent_bytes) // self._checkpoint_bytes)
 
     def memory_bytes(self) -> int:
-        """Bytes of weight arrays the checkpoints keep alive (shared ones counted once)."""
+        """Bytes of weight and optimizer state arrays the checkpoints keep alive
+        (shared ones counted once), and the session's loss history."""
         seen, total = set(), 0
         for checkpoint in list(self._sparse.values()) + list(self._recent.values()):
-            for a in checkpoint.W[1:] + checkpoint.b[1:]:
-                if a is not None and id(a) not in seen:
+            for a in checkpoint.arrays():
+                if id(a) not in seen:
                     seen.add(id(a))
                     total += a.nbytes
-        return total + self.session._loss_history.nbytes
+        return total + self.session.history_bytes
 
     # ------------------------------------------------------------ forward
     def note(self) -> None:

@@ -3,7 +3,7 @@
     node value feeding in  x  loss slope at the node fed  x  activation slope there
 
 one row per sample of the batch, then their mean (the gradient), then the
-update ``w - learning_rate x gradient = new w``.  For a hidden node it can
+update the optimizer makes (SGD: ``w - learning_rate x gradient = new w``).  For a hidden node it can
 expand to show how its loss slope was assembled from the next layer.  All
 numbers come from the engine's ``breakdown`` queries; this pane only lays
 them out.
@@ -50,7 +50,7 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
         return Group(*parts)
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
-    bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[sel.layer])
+    bd = weight_breakdown(batch, sel, state.activations[sel.layer], state.optimizer)
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
     parts.append(_update_lines(bd, digits, applied=batch is not cur))
@@ -107,13 +107,20 @@ def _notes(bd, activation: str) -> list[Text]:
 
 
 def _update_lines(bd, digits: int | None, applied: bool) -> Text:
-    w = "b" if bd.is_bias else "w"
+    """The optimizer's arithmetic for this entry: each line as a formula, then with its numbers."""
     text = Text()
-    text.append(f"update: {w} − learning_rate × gradient = new {w}\n", style="dim")
-    text.append(f"        {number(bd.weight, digits)} − {number(bd.learning_rate, digits)} × "
-                f"{number(bd.gradient, digits)} = ")
-    text.append(number(bd.new_weight, digits), style="bold green")
-    text.append("  (applied)" if applied else "  (after u)", style="dim")
+    lines = bd.update.equations
+    for k, line in enumerate(lines):
+        text.append(f"{'update: ' if k == 0 else '        '}{line.formula}\n", style="dim")
+        numbers = line.numbers(lambda x: number(x, digits))
+        head, _, result = numbers.rpartition(" = ")
+        text.append(f"        {head} = ")
+        last = k == len(lines) - 1
+        text.append(result, style="bold green" if last else "bold")
+        if last:
+            text.append("  (applied)" if applied else "  (after u)", style="dim")
+        else:
+            text.append("\n")
     return text
 
 

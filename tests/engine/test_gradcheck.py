@@ -23,7 +23,7 @@ from tests.engine.helpers import assert_same_snapshot, random_scenario, scenario
 
 TOLERANCE = 1e-6
 #: Above this many parameters a bundled scenario's weights are checked by a seeded sample.
-EVERY_WEIGHT_UP_TO = 300
+EVERY_WEIGHT_UP_TO = 500
 
 
 def every_parameter(session):
@@ -57,11 +57,13 @@ def test_agrees_on_every_weight_of_every_bundled_scenario(name, updates):
     assert len(smooth) >= 0.9 * len(checks)
     assert max(c.relative_error for c in smooth) < TOLERANCE, max(smooth, key=lambda c: c.relative_error)
     whole = check_network(session)
+    total = sum(1 for _ in every_parameter(session))
     if whole.sampled:  # more parameters than one check covers: a sample that holds the largest gradients
-        assert whole.total == sum(1 for _ in every_parameter(session)) > whole.checked >= 2000
+        assert whole.total == total > whole.checked >= 2000
     else:
-        assert whole.checked == whole.total == len(checks)
-        assert whole.kinks == len(checks) - len(smooth)
+        assert whole.checked == whole.total == total
+        if len(checks) == total:
+            assert whole.kinks == len(checks) - len(smooth)
     assert whole.worst.relative_error < TOLERANCE
 
 

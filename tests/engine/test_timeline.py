@@ -86,4 +86,4 @@ def test_checkpoints_stay_within_the_budget_on_a_long_run():
     keys = timeline._sparse_keys
     gaps = np.diff(keys)
     assert gaps.max() <= 3 * 4000 / timeline.max_sparse  # spread evenly, not bunched
-    assert timeline.memory_bytes() <= (timeline.max_sparse + 8) * one + session._loss_history.nbytes
+    assert timeline.memory_bytes() <= (timeline.max_sparse + 8) * one + session.history_bytes
