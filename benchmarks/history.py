@@ -134,10 +134,10 @@ def main() -> int:
             if len(rows) == 2:
                 a, b = rows["after"][k], rows["before"][k]
                 ratio = Spread.of(a["random"]).median / Spread.of(b["random"]).median
-                there = [Spread.of(a["there"][str(x)]).median / Spread.of(b["there"][str(x)]).median
-                         for x in (1, 10, 100)]
+                near_ratios = [Spread.of(a["there"][str(x)]).median / Spread.of(b["there"][str(x)]).median
+                               for x in (1, 10, 100)]
                 print(f"  after/before: random jump median {ratio:.2f}x; near a random update (1/10/100 back) "
-                      + "/".join(f"{x:.2f}x" for x in there))
+                      + "/".join(f"{x:.2f}x" for x in near_ratios))
     return 0
 
 

@@ -41,6 +41,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     trees = {"after": ROOT} | ({"before": args.before.resolve()} if args.before else {})
+    command: list[str]
     for command in [[]] + COMMANDS:
         times: dict[str, list[float]] = {label: [] for label in trees}
         for _ in range(args.repeats):

@@ -167,16 +167,51 @@ def configure_explain(parser: argparse.ArgumentParser) -> None:
                         help="only this parameter's gradient and update, e.g. W2[1,0] or b2[0]")
 
 
+def run_explain(args: argparse.Namespace) -> int:
+    from .engine import load_scenario
+    from .engine.explain import explain_update
+
+    _emit((explain_update(load_scenario(args.scenario), args.update, args.weight),))
+    return 0
+
+
+def port(text: str) -> int:
+    """A TCP port, 1..65535."""
+    value = count(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
+    return value
+
+
+def start_options(parser: argparse.ArgumentParser) -> None:
+    """Deep links, for the app and for ``serve``: where the app opens."""
+    parser.add_argument("--goto", default=None, metavar="N", help="open after update N (0: the start)")
+    parser.add_argument("--select", default=None, metavar="NAME",
+                        help="open with this weight selected, e.g. W1[0,1] or b2[0]")
+
+
 def configure_serve(parser: argparse.ArgumentParser) -> None:
     scenario_argument(parser, optional=True)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=count, default=8000, metavar="P", help="port (default: 8000)")
+    parser.add_argument("--port", type=port, default=8000, metavar="P", help="port (default: 8000)")
     parser.add_argument("--public-url", default=None, metavar="URL",
-                        help="the address browsers use, when behind a proxy")
+                        help="the address browsers use (default http://HOST:PORT): set it when listening on "
+                             "0.0.0.0 or behind a proxy")
+    start_options(parser)
 
 
-def not_implemented(args: argparse.Namespace) -> int:
-    raise UsageError(f"{PROG} {args.command}: not implemented yet")
+def run_serve(args: argparse.Namespace) -> int:
+    from .engine import load_scenario, resolve_scenario
+    from .ui.deep_link import check_start
+    from .ui.serve import check_listen, check_public_url, serve, session_command
+
+    scenario = load_scenario(args.scenario)  # every check before the server starts
+    check_start(scenario, args.goto, args.select)
+    public_url = check_public_url(args.public_url)
+    check_listen(args.host, args.port)
+    command = session_command(resolve_scenario(args.scenario), args.goto, args.select)
+    serve(command, args.host, args.port, public_url, f"bp-tui: {scenario.title}")
+    return 0
 
 
 def configure_screenshot(parser: argparse.ArgumentParser) -> None:
@@ -211,9 +246,13 @@ def run_app(argv: list[str]) -> int:
     scenario = load_scenario(args.scenario)  # validated before any UI starts
     if args.history_mb is not None:  # read by the timeline (engine/timeline.py)
         os.environ["BP_TUI_HISTORY_MB"] = str(args.history_mb)
+    from .ui.deep_link import apply_start, check_start
+
+    start = check_start(scenario, args.goto, args.select)
     from .ui.app import create_app
 
     app = create_app(scenario)
+    apply_start(app, start)
     app.run()  # a crash inside prints its traceback as the app exits
     return app.return_code or 0  # 1 after a crash (Textual sets it)
 
@@ -240,6 +279,7 @@ def _app_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scenario_argument(parser, optional=True)
+    start_options(parser)
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument("--history-mb", type=megabytes, default=None, metavar="MB",
                         help="memory for time travel's checkpoints (default 188): more makes far jumps faster")
@@ -337,6 +377,6 @@ def main(argv: list[str] | None = None) -> int:
 
 register("trace", "train headless and print one JSON line per update", configure_trace, run_trace)
 register("check", "validate scenario files (exit 0 when all are valid)", configure_check, run_check)
-register("explain", "one update as a Markdown worked example", configure_explain, not_implemented)
-register("serve", "serve the app to web browsers", configure_serve, not_implemented)
+register("explain", "one update as a Markdown worked example", configure_explain, run_explain)
+register("serve", "serve the app to web browsers, one session per tab", configure_serve, run_serve)
 register("screenshot", "render the app after a key sequence to an SVG file", configure_screenshot, run_screenshot)

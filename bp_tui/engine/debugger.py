@@ -14,11 +14,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import gradcheck
 from .breakpoints import BreakpointChecker, BreakpointHit
+from .gradcheck import GradCheck, NetworkCheck
 from .params import Node, Param
 from .scenario import Scenario
 from .session import TrainingSession
-from .state import Phase
+from .state import BatchView, Phase, gradient_batch
 from .timeline import Timeline
 
 #: What can be pinned: a weight or bias entry, or a node (its batch mean).
@@ -130,6 +132,27 @@ class Debugger:
         self.timeline.reset()
         self.last_hit = None
         self._moved()
+
+    # --------------------------------------------------------------- checks
+    def gradient_batch(self, layer: int) -> BatchView | None:
+        """The batch whose gradient of ``layer`` the breakdown shows (see ``state.gradient_batch``)."""
+        s = self.session
+        return gradient_batch(s.current.view(), None if s.applied is None else s.applied.view(), layer)
+
+    def check_weight(self, param: Param) -> GradCheck | None:
+        """Check the gradient of ``param`` on screen; None before any backward pass reached it.
+
+        The check reads an immutable view: a UI may take the view under its
+        lock and run ``gradcheck.check_weight`` on it outside."""
+        batch = self.gradient_batch(param.layer)
+        sc = self.scenario
+        return None if batch is None else gradcheck.check_weight(batch, param, sc.activations, sc.loss)
+
+    def check_network(self) -> NetworkCheck | None:
+        """Every weight's check on the batch the breakdown shows for the first layer (``V``)."""
+        batch = self.gradient_batch(1)
+        sc = self.scenario
+        return None if batch is None else gradcheck.check_network(batch, sc.activations, sc.loss)
 
     # ------------------------------------------------------------------ run
     def _observe(self) -> BreakpointHit | None:

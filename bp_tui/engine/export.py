@@ -144,8 +144,8 @@ def load_weights(path, scenario: Scenario) -> tuple[list, list]:
             arrays = _read_npz(handle, shapes, fail, scenario.bias)
     except FileProblem as problem:
         raise fail(str(problem)) from None
-    except OSError as exc:
-        raise fail(why(exc)) from None
+    except OSError as exc:  # bzip2's "Invalid data stream" is an OSError without errno
+        raise fail(why(exc) if exc.errno else "not a readable .npz file (damaged?)") from None
     except DAMAGED:
         raise fail("not a readable .npz file (damaged?)") from None
     W = [None] + [arrays[f"W{l}"] for l in range(1, len(layers))]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from . import network
 from .losses import LOSSES
 
 CLASSIFICATION = ("cross_entropy", "bce")
@@ -33,14 +33,8 @@ def forward(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
 
 
 def _values(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
-    """``forward`` without setting NumPy's error state (the caller has)."""
-    A = [X]
-    for l in range(1, len(W)):
-        Z = A[-1] @ W[l]
-        if b[l] is not None:
-            Z += b[l]
-        A.append(ACTIVATIONS[activations[l]].value(Z))
-    return A
+    """``forward`` without setting NumPy's error state (the caller has): the network's one forward pass."""
+    return network.forward(W, b, activations, X)[1]
 
 
 def predicted_classes(P: np.ndarray) -> np.ndarray:

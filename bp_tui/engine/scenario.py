@@ -15,8 +15,9 @@ import numpy as np
 
 from . import activations, losses
 from .breakpoints import read_breakpoints
-from .fields import ScenarioError, Table, counted, matrix_at, vector_at
-from .files import FileProblem, read_regular
+from .fields import ScenarioError, Table, counted, describe, matrix_at, printable, vector_at
+from .files import FileProblem, check_path, read_regular, why
+from .limits import layers_at
 from .network import INITS, initial_weights
 from .scenario_data import read_data
 
@@ -102,15 +103,21 @@ def resolve_scenario(name_or_path: str) -> Path:
     up among the bundled scenarios.
     """
     if not str(name_or_path).strip():
-        raise ScenarioError(repr(str(name_or_path)), "scenario", "empty name (expected a file or a bundled scenario)")
-    path = Path(name_or_path)
-    if path.is_file() or path.suffix == ".toml" or len(path.parts) > 1:
-        return path
-    bundled = bundled_dir() / f"{name_or_path}.toml"
-    if bundled.is_file():
-        return bundled
-    if path.exists():  # e.g. a folder: load_scenario says what it is
-        return path
+        raise ScenarioError(describe(str(name_or_path)), "scenario",
+                            "empty name (expected a file or a bundled scenario)")
+    try:
+        path = Path(check_path(name_or_path))
+        if path.suffix == ".toml" or len(path.parts) > 1 or path.is_file():
+            return path
+        bundled = bundled_dir() / f"{name_or_path}.toml"
+        if bundled.is_file():
+            return bundled
+        if path.exists():  # e.g. a folder: load_scenario says what it is
+            return path
+    except FileProblem as problem:
+        raise ScenarioError(str(name_or_path), "file", str(problem)) from None
+    except OSError as exc:  # a name longer than the system allows
+        raise ScenarioError(str(name_or_path), "file", why(exc)) from None
     raise ScenarioError(
         str(name_or_path), "scenario",
         f"no such file or bundled scenario (bundled: {', '.join(bundled_names())})",
@@ -131,6 +138,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         raise _syntax_error(shown, text, exc) from None
     except RecursionError:  # thousands of nested arrays or inline tables
         raise ScenarioError(shown, "file", "invalid TOML: values nested too deeply") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ScenarioError(shown, "file", "invalid TOML: an integer with too many digits") from None
     return scenario_from_dict(document, path=shown, base_dir=path.parent)
 
 
@@ -166,14 +175,14 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     """Validate a parsed document; every problem names its field."""
     top = Table(path, "", document)
     top.only_keys(TOP_KEYS)
-    title = top.string("title")
+    title = printable(top.string("title"), 200)  # shown in the app and the terminal: no escape codes
     if not title.strip():
         raise top.fail("title", "must not be empty")
-    description = top.string("description", "")
+    description = "\n".join(printable(line, 10_000) for line in top.string("description", "").split("\n"))
 
     network = top.table("network")
     network.only_keys(NETWORK_KEYS)
-    layers = _layers(network)
+    layers = layers_at(network)
     _check_size(network, layers, 1)
     acts = _activations(network, len(layers) - 1)
     bias = network.boolean("bias", True)
@@ -204,18 +213,6 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     )
 
 
-def _layers(network: Table) -> tuple[int, ...]:
-    value = network.get("layers")
-    if not isinstance(value, list) or len(value) < 2:
-        raise network.fail(network.where("layers"), "expected an array of at least 2 node counts (input first)")
-    for k, n in enumerate(value):
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise network.fail(f"{network.where('layers')}[{k}]", f"expected a whole number of nodes, got {n!r}")
-        if n < 1:
-            raise network.fail(f"{network.where('layers')}[{k}]", f"a layer needs at least 1 node, got {n}")
-    return tuple(value)
-
-
 def _activations(network: Table, count: int) -> tuple[str, ...]:
     value = network.get("activations")
     where = network.where("activations")
@@ -227,7 +224,8 @@ def _activations(network: Table, count: int) -> tuple[str, ...]:
     names = tuple(activations.ACTIVATIONS)
     for k, name in enumerate(value):
         if not isinstance(name, str) or name not in names:
-            raise network.fail(f"{where}[{k}]", f"unknown activation {name!r} (expected one of {', '.join(names)})")
+            raise network.fail(f"{where}[{k}]", f"unknown activation {describe(name)} "
+                                                f"(expected one of {', '.join(names)})")
         if name == "softmax" and k != count - 1:
             raise network.fail(f"{where}[{k}]", "softmax is only allowed in the last layer")
     return tuple(value)
@@ -269,7 +267,7 @@ def _biases(network: Table, layers, bias: bool) -> tuple[np.ndarray, ...] | None
 def _check_pairing(top: Table, acts, loss: str) -> None:
     out = acts[-1]
     if "softmax" in acts and loss != "cross_entropy":
-        raise top.fail("training.loss", f"a softmax output needs loss = \"cross_entropy\", got {loss!r}")
+        raise top.fail("training.loss", f"a softmax output needs loss = \"cross_entropy\", got {describe(loss)}")
     needed = losses.LOSSES[loss].needs_output
     if needed and out != needed:
         raise top.fail("training.loss", f"{loss} needs a {needed} output layer, but the last activation is {out!r}")

@@ -16,7 +16,7 @@ import numpy as np
 
 from .csvdata import read_csv, read_header
 from .datasets import GENERATE_KEYS, read_generated
-from .fields import Table, counted, matrix_at
+from .fields import Table, counted, describe, matrix_at
 from .heldout import HELDOUT_KEYS, read_heldout
 
 DATA_KEYS = ("inputs", "targets", "csv", "target_columns") + GENERATE_KEYS + HELDOUT_KEYS
@@ -100,9 +100,9 @@ def _csv_data(data: Table, layers, base_dir: Path):
             raise data.fail(columns_where, "expected a non-empty array of column names")
         for k, name in enumerate(columns):
             if not isinstance(name, str):
-                raise data.fail(f"{columns_where}[{k}]", f"expected a column name (a string), got {name!r}")
+                raise data.fail(f"{columns_where}[{k}]", f"expected a column name (a string), got {describe(name)}")
             if name in columns[:k]:
-                raise data.fail(f"{columns_where}[{k}]", f"column {name!r} is listed twice")
+                raise data.fail(f"{columns_where}[{k}]", f"column {describe(name)} is listed twice")
     csv_path = base_dir / csv_name
     if columns is None:  # default: the last column
         columns = read_header(data.path, data.where("csv"), csv_path)[-1:]

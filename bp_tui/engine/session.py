@@ -25,7 +25,7 @@ import numpy as np
 from . import activations as _activations
 from . import losses as _losses
 from .metrics import Scorer
-from .network import hidden_loss_slope, pre_activation, weight_gradient
+from .network import forward_layer, hidden_loss_slope, weight_gradient
 from .optimizers import OptimizerState, optimizer_for
 from .scenario import Scenario
 from .schedule import Schedule
@@ -278,8 +278,7 @@ class TrainingSession:
 
     def _forward(self, l: int) -> None:
         cur = self.current
-        Z = pre_activation(cur.A[l - 1], cur.W[l], cur.b[l])
-        cur.Z[l], cur.A[l] = Z, self.act[l].value(Z)
+        cur.Z[l], cur.A[l] = forward_layer(cur.A[l - 1], cur.W[l], cur.b[l], self.act[l])
         if l == self.depth:
             cur.sample_loss = self.loss_fn.value(cur.A[l], cur.T)
             cur.batch_loss = float(cur.sample_loss.sum()) / len(cur.sample_loss)

@@ -138,7 +138,22 @@ class SessionState:
     def finished(self) -> bool:
         return self.next_phase is None
 
+    def gradient_batch(self, layer: int) -> BatchView | None:
+        """The batch whose gradients of ``layer`` are on screen (the breakdown
+        explains it, ``v`` checks it): see ``gradient_batch``."""
+        return gradient_batch(self.current, self.applied, layer)
+
     @property
     def depth(self) -> int:
         """L, the number of computed layers."""
         return len(self.layers) - 1
+
+
+def gradient_batch(current: BatchView, applied: BatchView | None, layer: int) -> BatchView | None:
+    """The current batch once its backward pass has reached ``layer``, else
+    the last update applied (None before the first): the gradient to show
+    and to check is one that was computed, with the weights it was computed
+    with."""
+    if current.grad_weights[layer] is not None:
+        return current
+    return applied

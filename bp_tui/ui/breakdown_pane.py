@@ -17,8 +17,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
+from ..engine.gradcheck import AGREES, AT_KINK
 from ..engine.state import FORWARD, BatchView, SessionState
-from .fmt import number, relative_error
+from .fmt import number
 from .selection import Selection
 
 MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
@@ -62,9 +63,10 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
 
 
 def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None, str]:
-    """The current batch once its backward pass reached the layer, else the last update."""
+    """The batch the engine says is on screen (``gradient_batch``), and a hint when it is not the current one."""
     cur, nxt = state.current, state.next_phase
-    if cur.grad_weights[sel.layer] is not None:
+    batch = state.gradient_batch(sel.layer)
+    if batch is cur:
         return cur, ""
     if nxt is None:
         hint = "training is finished (r resets)"
@@ -72,7 +74,7 @@ def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None,
         hint = f"press f to run the forward pass ({nxt.describe(state.depth)} next)"
     else:
         hint = f"press b to run the backward pass to layer {sel.layer} ({nxt.describe(state.depth)} next)"
-    return state.applied, hint
+    return batch, hint
 
 
 def _factor_table(bd, digits: int | None) -> Table:
@@ -148,12 +150,13 @@ def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None)
 
 def _check_line(check, digits: int | None) -> Text:
     """The gradient check beside backprop: the chain rule, verified by nudging the weight."""
-    ok = check.relative_error < 1e-6
+    ok = check.verdict == AGREES
     text = Text("gradient check: ", style="bold")
     text.append(f"backprop {number(check.backprop, digits)}  vs  slope of the batch loss "
                 f"(central differences, h={check.step:.1g}) {number(check.finite_difference, digits)}: ")
-    text.append(f"relative error {relative_error(check.relative_error)} ", style="bold green" if ok else "bold red")
-    text.append("✓ agrees" if ok else "✗ disagrees", style="green" if ok else "red")
+    text.append(f"relative error {check.error_text} ", style="bold green" if ok else "bold red")
+    mark = "✓" if ok else ("~" if check.verdict == AT_KINK else "✗")
+    text.append(f"{mark} {check.verdict}", style="green" if ok else ("yellow" if check.verdict == AT_KINK else "red"))
     if check.kink:
         text.append("  (a ReLU crossed 0 within the nudge: the slope is not defined there)", style="yellow")
     return text

@@ -6,6 +6,7 @@ neither the session nor an existing file is harmed.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rich.text import Text
@@ -59,7 +60,7 @@ class ExportScreen(Dialog[str | None]):
         self.query_one("#export-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        path = os.path.expanduser(event.value.strip())
         if not path:
             return
         try:

@@ -5,8 +5,8 @@ stays about stepping; every number still comes from the engine."""
 from __future__ import annotations
 
 from ..engine.debugger import Watch
+from ..engine.gradcheck import DISAGREES
 from .diagram import NetworkDiagram
-from .fmt import relative_error
 from .selection import Selection, change_layer, cycle, move
 
 
@@ -48,29 +48,30 @@ class LookActions:
 
     # ---------------------------------------------------- checks and watches
     def action_gradcheck(self) -> None:
-        from ..engine.gradcheck import check_weight
-
         sel = self.selection
         with self.lock:
-            check = check_weight(self.session, sel)
+            check = self.debugger.check_weight(sel)
             self.gradcheck = (self.debugger.timeline.position, sel, check)
-        verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
-        error = relative_error(check.relative_error)
-        self.say(f"gradient check of {check.name}: relative error {error}, backprop {verdict}")
+        if check is None:
+            self.say(f"no gradient of {sel.name} yet: press b to run the backward pass")
+            return
+        verdict = check.verdict.upper() if check.verdict == DISAGREES else check.verdict
+        self.say(f"gradient check of {check.name}: relative error {check.error_text}, backprop {verdict}")
         self.publish()
 
     def action_gradcheck_all(self) -> None:
-        from ..engine.gradcheck import check_network
-
         with self.lock:
-            result = check_network(self.session)
-            worst = result.worst
-            self.selection = worst.param
-            self.gradcheck = (self.debugger.timeline.position, self.selection, worst)
+            result = self.debugger.check_network()
+            if result is not None:
+                self.selection = result.worst.param
+                self.gradcheck = (self.debugger.timeline.position, self.selection, result.worst)
+        if result is None:
+            self.say("no gradients yet: press b to run the backward pass")
+            return
+        worst = result.worst
         scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
         kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
-        error = relative_error(worst.relative_error)
-        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {error}")
+        self.say(f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {worst.error_text}")
         self.publish()
 
     def _toggle_watch(self, watch: Watch) -> None:
