@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/history.py [--before DIR] [--nets 784-128-10,784-512-512-10]
                                            [--marks 1000,10000,100000] [--jumps 15] [--budget-mb MB]
+                                           [--optimizer sgd|adam]
 
 For each network (batch 64, shuffled), each tree trains to each mark in a
 fresh process (same scenario, same seeds) with the app's timeline, then
@@ -36,7 +37,7 @@ from threadpoolctl import threadpool_limits
 from bp_tui.engine import TrainingSession, scenario_from_dict
 from bp_tui.engine.timeline import Timeline
 
-layers, marks, jumps, budget = json.loads(sys.argv[1])
+layers, marks, jumps, budget, optimizer = json.loads(sys.argv[1])
 threadpool_limits(1, user_api="blas")  # both trees alike (the new code chooses 1 anyway)
 rng = np.random.default_rng(0)
 samples = 1024
@@ -48,7 +49,7 @@ scenario = scenario_from_dict({
                                     "seed": 0},
     "data": {"inputs": inputs.tolist(), "targets": targets.astype(int).tolist()},
     "training": {"loss": "cross_entropy", "learning_rate": 0.01, "batch_size": 64, "epochs": epochs,
-                 "shuffle": True}})
+                 "shuffle": True, **({} if optimizer == "sgd" else {"optimizer": optimizer})}})
 session = TrainingSession(scenario)
 timeline = Timeline(session) if budget is None else Timeline(session, budget=budget)
 per = timeline.per_update
@@ -94,9 +95,10 @@ for mark in marks:
 '''
 
 
-def run(tree: Path, layers: list[int], marks: list[int], jumps: int, budget: int | None) -> list[dict]:
+def run(tree: Path, layers: list[int], marks: list[int], jumps: int, budget: int | None,
+        optimizer: str) -> list[dict]:
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    result = subprocess.run([sys.executable, "-c", CHILD, json.dumps([layers, marks, jumps, budget])],
+    result = subprocess.run([sys.executable, "-c", CHILD, json.dumps([layers, marks, jumps, budget, optimizer])],
                             cwd=tree, env=env, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"{tree}: {result.stderr[-2000:]}")
@@ -114,13 +116,15 @@ def main() -> int:
     parser.add_argument("--marks", default="1000,10000,100000")
     parser.add_argument("--jumps", type=int, default=15)
     parser.add_argument("--budget-mb", type=float, default=None)
+    parser.add_argument("--optimizer", default="sgd", help="sgd (both trees) or adam (its m and s triple a "
+                        "checkpoint; this tree only: the old code had no optimizers)")
     args = parser.parse_args()
     marks = [int(m) for m in args.marks.split(",")]
     budget = None if args.budget_mb is None else int(args.budget_mb * 1024**2)
-    trees = {"after": ROOT} | ({"before": args.before.resolve()} if args.before else {})
+    trees = {"after": ROOT} | ({"before": args.before.resolve()} if args.before and args.optimizer == "sgd" else {})
     for net in args.nets.split(","):
         layers = [int(n) for n in net.split("-")]
-        rows = {label: run(tree, layers, marks, args.jumps, budget) for label, tree in trees.items()}
+        rows = {label: run(tree, layers, marks, args.jumps, budget, args.optimizer) for label, tree in trees.items()}
         for k, mark in enumerate(marks):
             print(f"{net} after {mark:,} updates:")
             for label, got in rows.items():

@@ -18,6 +18,7 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .metrics import accuracy, confusion_matrix, forward
+from .network import pre_activation
 
 #: The plotted range reaches this share of the data's range beyond it, each side.
 MARGIN = 0.1
@@ -113,9 +114,9 @@ def _wide_values(state, inputs: np.ndarray, features: tuple[int, int], xs: np.nd
     held = inputs.mean(axis=0)
     held[[fx, fy]] = 0.0
     gx, gy = (g.ravel() for g in np.meshgrid(xs, ys))
-    W1, b1 = state.weights[1], state.biases[1]
+    W1 = state.weights[1]
     with np.errstate(all="ignore"):
-        Z1 = held @ W1 + (0.0 if b1 is None else b1) + gx[:, None] * W1[fx] + gy[:, None] * W1[fy]
+        Z1 = pre_activation(held[None, :], W1, state.biases[1]) + gx[:, None] * W1[fx] + gy[:, None] * W1[fy]
         A1 = ACTIVATIONS[state.activations[1]].value(Z1)
     rest = forward(("",) + tuple(state.activations[2:]), [None, *state.weights[2:]], [None, *state.biases[2:]], A1)
     return [np.column_stack([gx, gy]), *rest]

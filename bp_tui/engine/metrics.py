@@ -25,16 +25,12 @@ CLASSIFICATION = ("cross_entropy", "bce")
 def forward(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
     """The node values of every layer for the samples ``X``: ``[X, A1, ..., AL]``.
 
-    ``activations``, ``W`` and ``b`` are indexed by layer from 1 (index 0
-    unused), as in the session.  Non-finite numbers flow on without warnings.
+    The engine's one forward pass (``network.forward``), without warnings:
+    ``activations``, ``W`` and ``b`` are indexed by layer from 1, as in the
+    session.
     """
     with np.errstate(all="ignore"):
-        return _values(activations, W, b, np.asarray(X, dtype=np.float64))
-
-
-def _values(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
-    """``forward`` without setting NumPy's error state (the caller has): the network's one forward pass."""
-    return network.forward(W, b, activations, X)[1]
+        return network.forward(W, b, activations, np.asarray(X, dtype=np.float64))[1]
 
 
 def predicted_classes(P: np.ndarray) -> np.ndarray:
@@ -104,7 +100,7 @@ class Scorer:
             size = max(done + 1, 2 * len(self._test_loss))
             self._test_loss, self._test_accuracy = (_grown(a, size) for a in (self._test_loss, self._test_accuracy))
         with np.errstate(all="ignore"):  # a diverged network scores NaN, without warnings
-            P = _values(self.activations, W, b, self.test_inputs)[-1]
+            P = network.forward(W, b, self.activations, self.test_inputs)[1][-1]
             values = LOSSES[self.loss].value(P, self.test_targets)
         self._test_loss[done] = float(values.sum()) / len(values)
         score = accuracy(self.loss, P, self.test_targets)

@@ -20,6 +20,7 @@ from .files import FileProblem, check_path, read_regular, why
 from .limits import layers_at
 from .network import INITS, initial_weights
 from .scenario_data import read_data
+from .training_settings import OPTIMIZER_KEYS, OptimizerSettings, read_optimizer
 
 #: Refuse networks whose arrays would need more memory than this.
 MAX_BYTES = 2 * 1024**3
@@ -28,7 +29,7 @@ MAX_FILE_BYTES = 64 * 1024**2
 
 TOP_KEYS = ("title", "description", "network", "data", "training", "breakpoints")
 NETWORK_KEYS = ("layers", "activations", "bias", "weights", "biases", "init", "seed")
-TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle")
+TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle", *OPTIMIZER_KEYS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +59,7 @@ class Scenario:
     target_names: tuple[str, ...] = ()  # output nodes' names: class labels or columns, or ()
     target_columns: tuple[str, ...] = ()  # the column each output node comes from, or ()
     breakpoints: dict = field(default_factory=dict)
+    optimizer: OptimizerSettings = OptimizerSettings()  # contract section 5
 
     @property
     def samples(self) -> int:
@@ -199,6 +201,7 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     batch_size = training.integer("batch_size", None, minimum=1)
     epochs = training.integer("epochs", 1, minimum=1)
     shuffle = training.boolean("shuffle", False)
+    optimizer = read_optimizer(training, layers, bias)
 
     d = read_data(top.table("data"), layers, loss, seed, base_dir)
     _check_size(network, layers, min(batch_size or len(d.inputs), len(d.inputs)))
@@ -209,7 +212,7 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
         inputs=d.inputs, targets=d.targets, test_inputs=d.test_inputs, test_targets=d.test_targets,
         loss=loss, learning_rate=learning_rate, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
         path=path, feature_names=d.feature_names, target_names=d.target_names, target_columns=d.target_columns,
-        breakpoints=read_breakpoints(top.table("breakpoints", required=False)),
+        breakpoints=read_breakpoints(top.table("breakpoints", required=False)), optimizer=optimizer,
     )
 
 
@@ -224,8 +227,9 @@ def _activations(network: Table, count: int) -> tuple[str, ...]:
     names = tuple(activations.ACTIVATIONS)
     for k, name in enumerate(value):
         if not isinstance(name, str) or name not in names:
-            raise network.fail(f"{where}[{k}]", f"unknown activation {describe(name)} "
-                                                f"(expected one of {', '.join(names)})")
+            what = f"unknown activation {describe(name)}" if isinstance(name, str) else \
+                f"expected an activation name, got {describe(name)}"
+            raise network.fail(f"{where}[{k}]", f"{what} (expected one of {', '.join(names)})")
         if name == "softmax" and k != count - 1:
             raise network.fail(f"{where}[{k}]", "softmax is only allowed in the last layer")
     return tuple(value)

@@ -26,7 +26,7 @@ from bp_tui.engine.timeline import Timeline
 from tests.engine.helpers import assert_same_snapshot, random_scenario, snapshot
 
 
-@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("name", [n for n in bundled_names() if load_scenario(n).optimizer.plain])
 def test_sgd_moves_every_weight_by_minus_learning_rate_times_gradient(name):
     scn = load_scenario(name)
     lr = scn.learning_rate
