@@ -188,6 +188,8 @@ def start_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--goto", default=None, metavar="N", help="open after update N (0: the start)")
     parser.add_argument("--select", default=None, metavar="NAME",
                         help="open with this weight selected, e.g. W1[0,1] or b2[0]")
+    parser.add_argument("--present", action="store_true",
+                        help="open in presenter mode: the equation large, one sentence per phase, high contrast")
 
 
 def configure_serve(parser: argparse.ArgumentParser) -> None:
@@ -206,10 +208,10 @@ def run_serve(args: argparse.Namespace) -> int:
     from .ui.serve import check_listen, check_public_url, serve, session_command
 
     scenario = load_scenario(args.scenario)  # every check before the server starts
-    check_start(scenario, args.goto, args.select)
+    check_start(scenario, args.goto, args.select, args.present)
     public_url = check_public_url(args.public_url)
     check_listen(args.host, args.port)
-    command = session_command(resolve_scenario(args.scenario), args.goto, args.select)
+    command = session_command(resolve_scenario(args.scenario), args.goto, args.select, args.present)
     serve(command, args.host, args.port, public_url, f"bp-tui: {scenario.title}")
     return 0
 
@@ -248,7 +250,7 @@ def run_app(argv: list[str]) -> int:
         os.environ["BP_TUI_HISTORY_MB"] = str(args.history_mb)
     from .ui.deep_link import apply_start, check_start
 
-    start = check_start(scenario, args.goto, args.select)
+    start = check_start(scenario, args.goto, args.select, args.present)
     from .ui.app import create_app
 
     app = create_app(scenario)

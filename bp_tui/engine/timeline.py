@@ -179,7 +179,7 @@ class Timeline:
 
     def goto_epoch(self, epoch: int) -> None:
         """Just after epoch ``epoch``'s last update (0: the start)."""
-        self.goto_update(epoch * self.session.schedule.batches_per_epoch)
+        self.goto_update(self.session.schedule.epoch_end(epoch))
 
     def goto(self, position: int) -> None:
         """Any phase of training, back or forward: replay from the nearest checkpoint."""

@@ -96,7 +96,8 @@ def test_the_fast_path_computes_the_same_losses_as_batch_loss():
     for k, (h, (out, loss)) in enumerate((h, o) for h in hidden for o in outputs):
         session = TrainingSession(random_scenario(k, [3, 4, 3, 2], [h, h, out], loss, samples=5, batch_size=4))
         s, W, b = session.scenario, session.W, session.b
-        X, T = session.current.X, session.current.T
+        view = session.current.view()
+        X, T = view.node_values[0], view.targets
         acts = gradcheck._net(s.activations, 3)
         Z, A = forward(W, b, acts, X)
         for l in (1, 2, 3):
@@ -198,7 +199,7 @@ def test_a_check_leaves_the_batch_and_the_session_bit_identical():
     assert session.W is W and session.b is b
     assert all(np.array_equal(x, y) for x, y in zip(arrays, W[1:] + b[1:]))
     # The backprop number is the session's own gradient, the same at the batch's end.
-    assert first.backprop == session.current.grad_W[2][2, 1]
+    assert first.backprop == session.current.grad_weights[2][2, 1]
     session.backward()
     assert check_one(session, Param(2, 2, 1)) == first
 
