@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift
           "right": "→", "up": "↑", "down": "↓"}
 
 
-def bindings() -> list[Binding]:
-    out = []
+def bindings() -> list[BindingType]:
+    out: list[BindingType] = []
     for key in KEYS:
         if key.paired:
             first, second = key.keys.split(",")
