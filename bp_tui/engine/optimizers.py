@@ -31,6 +31,7 @@ from typing import ClassVar
 import numpy as np
 
 from .params import Param, whole_params
+from .training_settings import OptimizerSettings
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,15 +123,18 @@ class Optimizer:
 
     name: ClassVar[str] = ""
     slots: ClassVar[tuple[str, ...]] = ()  # names of the per-parameter state arrays
+    decoupled: ClassVar[bool] = False  # AdamW: weight decay shrinks w, not added to g
 
     @classmethod
     def from_scenario(cls, scenario) -> Optimizer:
-        """This optimizer with the scenario's settings (a subclass with
-        hyperparameters reads them here)."""
-        return cls(scenario.learning_rate, scenario.layers, scenario.bias)
+        """This optimizer with the scenario's settings (contract section 5)."""
+        return cls(scenario.learning_rate, scenario.layers, scenario.bias, scenario.optimizer)
 
-    def __init__(self, learning_rate: float, layers: Sequence[int], bias: bool):
+    def __init__(self, learning_rate: float, layers: Sequence[int], bias: bool,
+                 settings: OptimizerSettings | None = None):
         self.learning_rate = learning_rate
+        self.settings = settings if settings is not None else OptimizerSettings(name=self.name)
+        self.frozen = frozenset(Param.parse(name) for name in self.settings.freeze)  # never move
         self.params = tuple(whole_params(layers, bias))  # W1, b1, W2, b2, ...
         self._shapes = tuple((layers[p.layer - 1], layers[p.layer]) if not p.is_bias else (layers[p.layer],)
                              for p in self.params)
@@ -138,13 +142,14 @@ class Optimizer:
 
     @property
     def hyperparameters(self) -> dict[str, float]:
-        """Its settings by name (a subclass adds its own), e.g. ``{"learning_rate": 0.01}``."""
-        return {"learning_rate": self.learning_rate}
+        """Its settings by name, e.g. ``{"learning_rate": 0.01, "weight_decay": 0.0}``."""
+        return {"learning_rate": self.learning_rate} | self.settings.hyperparameters()
 
     def __eq__(self, other: object) -> bool:
         """The same rule: same optimizer, same settings, same network (whatever its state)."""
         return (isinstance(other, Optimizer) and type(other) is type(self)
-                and other.hyperparameters == self.hyperparameters and other.params == self.params)
+                and other.hyperparameters == self.hyperparameters and other.params == self.params
+                and other.frozen == self.frozen)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -168,7 +173,10 @@ class Optimizer:
         for k, p in enumerate(self.params):
             before, gradient, out = (b, grad_b, new_b) if p.is_bias else (W, grad_W, new_W)
             slots = self.state.arrays[k] if self.slots else ()
-            out[p.layer], new_slots = self.update(before[p.layer], gradient[p.layer], slots, t)
+            if p in self.frozen:  # its gradient was computed and shown; it does not move
+                out[p.layer], new_slots = before[p.layer], slots
+            else:
+                out[p.layer], new_slots = self.update(before[p.layer], gradient[p.layer], slots, t)
             arrays.append(tuple(_read_only(a) for a in new_slots))
         self.state = OptimizerState(t, self.params, self.slots, tuple(arrays) if self.slots else ())
         return new_W, new_b
@@ -189,6 +197,35 @@ class Optimizer:
         ``state`` the optimizer's state before it."""
         raise NotImplementedError
 
+    # ------------------------------------------------ weight decay, freezing
+    def decayed(self, w, g):
+        """The gradient the rule uses: ``g + weight_decay·w`` (the trace's g is before it);
+        with no decay, or decoupled decay (AdamW), ``g`` itself (never written)."""
+        decay = self.settings.weight_decay
+        if not decay or self.decoupled:
+            return g
+        d = w * decay
+        d += g
+        return d
+
+    def decay_lines(self, symbol: str, w: float, g: float) -> tuple[list[Equation], Term, Term]:
+        """The weight decay's equation, if any, and the w and g terms the rule goes on with."""
+        w_term, g_term, decay = Term(symbol, w), Term("gradient", g), self.settings.weight_decay
+        if not decay:
+            return [], w_term, g_term
+        if self.decoupled:
+            line = Equation((w_term, " × (1 − ", Term("learning_rate", self.learning_rate), " × ",
+                             Term("weight_decay", decay), ")"), Term(symbol, w * (1 - self.learning_rate * decay)))
+            return [line], line.result, g_term
+        line = Equation((g_term, " + ", Term("weight_decay", decay), " × ", w_term),
+                        Term("g", float(self.decayed(np.float64(w), np.float64(g)))))
+        return [line], w_term, line.result
+
+    def explain_frozen(self, param: Param, w: float) -> UpdateStep:
+        symbol = "b" if param.is_bias else "w"
+        return UpdateStep(param, self.name, (Equation((Term(symbol, w), " (frozen: its gradient is not applied)"),
+                                                      Term(f"new {symbol}", w)),))
+
     def _new_value(self, param: Param, w: float, g: float, state: OptimizerState) -> float:
         """``update`` on the one entry: the same operations, so the same bits, as the whole step."""
         slots = tuple(np.array(state.value(name, param)) for name in self.slots)
@@ -202,16 +239,19 @@ class SGD(Optimizer):
     name = "sgd"
 
     def update(self, w, g, slots, t):
-        moved = g * -self.learning_rate  # (gradient x -lr) + w: the same bits as w - lr x gradient,
+        moved = self.decayed(w, g) * -self.learning_rate  # (g x -lr) + w: the same bits as w - lr x g,
         moved += w  # with one temporary array instead of two
         return moved, ()
 
     def explain(self, param: Param, w: float, g: float, state: OptimizerState) -> UpdateStep:
+        if param.parameter in self.frozen:
+            return self.explain_frozen(param, w)
         symbol = "b" if param.is_bias else "w"
         new = self._new_value(param, w, g, state)
-        line = Equation((Term(symbol, w), " − ", Term("learning_rate", self.learning_rate), " × ",
-                         Term("gradient", g)), Term(f"new {symbol}", new))
-        return UpdateStep(param, self.name, (line,))
+        lines, w_term, g_term = self.decay_lines(symbol, w, g)
+        lines.append(Equation((w_term, " − ", Term("learning_rate", self.learning_rate), " × ", g_term),
+                              Term(f"new {symbol}", new)))
+        return UpdateStep(param, self.name, tuple(lines))
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -227,4 +267,8 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {"sgd": SGD}
 
 def optimizer_for(scenario) -> Optimizer:
     """The optimizer a scenario trains with (plain SGD unless it says otherwise)."""
-    return OPTIMIZERS[getattr(scenario, "optimizer", "sgd")].from_scenario(scenario)
+    return OPTIMIZERS[scenario.optimizer.name].from_scenario(scenario)
+
+
+# The other optimizers of contract section 5 register themselves in OPTIMIZERS (last: they import this module).
+from . import optimizer_kinds  # noqa: E402, F401

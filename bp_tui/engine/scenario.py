@@ -14,12 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from . import activations, losses
+from .breakpoint_settings import BreakpointSettings
 from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, describe, matrix_at, printable, vector_at
 from .files import FileProblem, check_path, read_regular, why
 from .limits import layers_at
 from .network import INITS, initial_weights
 from .scenario_data import read_data
+from .training_settings import OPTIMIZER_KEYS, OptimizerSettings, read_optimizer
 
 #: Refuse networks whose arrays would need more memory than this.
 MAX_BYTES = 2 * 1024**3
@@ -28,7 +30,7 @@ MAX_FILE_BYTES = 64 * 1024**2
 
 TOP_KEYS = ("title", "description", "network", "data", "training", "breakpoints")
 NETWORK_KEYS = ("layers", "activations", "bias", "weights", "biases", "init", "seed")
-TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle")
+TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle", *OPTIMIZER_KEYS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +59,8 @@ class Scenario:
     feature_names: tuple[str, ...] = ()  # input nodes' names (a CSV's header), or ()
     target_names: tuple[str, ...] = ()  # output nodes' names: class labels or columns, or ()
     target_columns: tuple[str, ...] = ()  # the column each output node comes from, or ()
-    breakpoints: dict = field(default_factory=dict)
+    breakpoints: BreakpointSettings = field(default_factory=BreakpointSettings)
+    optimizer: OptimizerSettings = OptimizerSettings()  # contract section 5
 
     @property
     def samples(self) -> int:
@@ -199,6 +202,7 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     batch_size = training.integer("batch_size", None, minimum=1)
     epochs = training.integer("epochs", 1, minimum=1)
     shuffle = training.boolean("shuffle", False)
+    optimizer = read_optimizer(training, layers, bias)
 
     d = read_data(top.table("data"), layers, loss, seed, base_dir)
     _check_size(network, layers, min(batch_size or len(d.inputs), len(d.inputs)))
@@ -209,7 +213,7 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
         inputs=d.inputs, targets=d.targets, test_inputs=d.test_inputs, test_targets=d.test_targets,
         loss=loss, learning_rate=learning_rate, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
         path=path, feature_names=d.feature_names, target_names=d.target_names, target_columns=d.target_columns,
-        breakpoints=read_breakpoints(top.table("breakpoints", required=False)),
+        breakpoints=read_breakpoints(top.table("breakpoints", required=False)), optimizer=optimizer,
     )
 
 
@@ -267,8 +271,10 @@ def _biases(network: Table, layers, bias: bool) -> tuple[np.ndarray, ...] | None
 
 def _check_pairing(top: Table, acts, loss: str) -> None:
     out = acts[-1]
-    if "softmax" in acts and loss != "cross_entropy":
-        raise top.fail("training.loss", f"a softmax output needs loss = \"cross_entropy\", got {describe(loss)}")
+    for name in acts:  # an activation whose slope is taken with the loss (softmax) needs that loss
+        if activations.ACTIVATIONS[name].combined_with_loss and losses.LOSSES[loss].needs_output != name:
+            partner = next(k for k, v in losses.LOSSES.items() if v.needs_output == name)
+            raise top.fail("training.loss", f"a {name} output needs loss = \"{partner}\", got {describe(loss)}")
     needed = losses.LOSSES[loss].needs_output
     if needed and out != needed:
         raise top.fail("training.loss", f"{loss} needs a {needed} output layer, but the last activation is {out!r}")
