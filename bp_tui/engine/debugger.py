@@ -24,6 +24,7 @@ from .session import TrainingSession
 from .state import BatchView, Phase, gradient_batch
 from .timeline import Timeline
 
+
 @dataclass(frozen=True)
 class StateWatch:
     """One entry of the optimizer's state: momentum's ``v`` of ``W1[1,0]``, Adam's ``m`` or ``s``."""
