@@ -57,8 +57,12 @@ PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift
 
 
 def bindings() -> list[Binding]:
+    return _bindings(KEYS)
+
+
+def _bindings(keys: list[Key]) -> list[Binding]:
     out = []
-    for key in KEYS:
+    for key in keys:
         if key.paired:
             first, second = key.keys.split(",")
             out.append(Binding(first, f"{key.action}(-1)", key.label, show=False, priority=key.action == "cycle"))
@@ -73,3 +77,19 @@ def help_rows() -> list[tuple[str, str, str]]:
     """``(section, keys as typed, what it does)`` for the help screen."""
     rows = [(k.section, " / ".join(PRETTY.get(n, n) for n in k.keys.split(",")), k.help) for k in KEYS]
     return rows + [("File", "ctrl+p", "command palette: every command by name")]
+
+
+#: The comparison screen (``bp-tui compare``): each key moves both runs.
+COMPARE_KEYS = [
+    Key("n,space", "next", "Next", "the next phase of both runs", True),
+    Key("enter", "finish_update", "Finish update", "both runs to the end of their update", True),
+    Key("t", "ten_updates", "10 updates", "ten more updates of both runs", True),
+    Key("z,left", "back", "Back", "both runs one phase back", True, section="Time"),
+    Key("y,right", "redo", "Redo", "both runs one phase forward again", True, section="Time"),
+    Key("shift+tab,tab", "cycle", "", "previous / next weight", paired=True, section="Select"),
+    Key("q,escape", "close", "Close", "leave the comparison", True, section="File"),
+]
+
+
+def compare_bindings() -> list[Binding]:
+    return _bindings(COMPARE_KEYS)
