@@ -155,7 +155,13 @@ class Debugger:
         return None
 
     def goto_epoch(self, epoch: int) -> BreakpointHit | None:
-        return self.goto_update(epoch * self.session.schedule.batches_per_epoch)
+        """Just after epoch ``epoch``'s last update (0: the start), as ``goto_update``."""
+        return self.goto_update(self.session.schedule.epoch_end(epoch))
+
+    def epoch_end(self) -> int:
+        """The update that ends the epoch under way: ``run(until_update=...)``
+        there finishes the epoch (``e``)."""
+        return self.session.schedule.next_epoch_end(self.session.updates_done)
 
     def reset(self) -> None:
         self.timeline.reset()
@@ -186,7 +192,7 @@ class Debugger:
     # ------------------------------------------------------------------ run
     def _observe(self) -> BreakpointHit | None:
         s = self.session
-        hit = self.breakpoints.observe(s.updates_done, s.applied, s.loss_history)  # a pass reads as a BatchView
+        hit = self.breakpoints.observe(s.updates_done, s.applied, s.loss_history)  # the pass itself: a BatchRecord
         if hit is not None and hit.kind == "non_finite" and not hit.also and self._seen_non_finite(hit):
             hit = None  # already broken: stop where it started, not on every update after
         self.last_hit = hit or self.last_hit

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import activations, losses
+from .breakpoint_settings import BreakpointSettings
 from .breakpoints import read_breakpoints
 from .fields import ScenarioError, Table, counted, describe, matrix_at, printable, vector_at
 from .files import FileProblem, check_path, read_regular, why
@@ -58,7 +59,7 @@ class Scenario:
     feature_names: tuple[str, ...] = ()  # input nodes' names (a CSV's header), or ()
     target_names: tuple[str, ...] = ()  # output nodes' names: class labels or columns, or ()
     target_columns: tuple[str, ...] = ()  # the column each output node comes from, or ()
-    breakpoints: dict = field(default_factory=dict)
+    breakpoints: BreakpointSettings = field(default_factory=BreakpointSettings)
     optimizer: OptimizerSettings = OptimizerSettings()  # contract section 5
 
     @property
@@ -270,8 +271,10 @@ def _biases(network: Table, layers, bias: bool) -> tuple[np.ndarray, ...] | None
 
 def _check_pairing(top: Table, acts, loss: str) -> None:
     out = acts[-1]
-    if "softmax" in acts and loss != "cross_entropy":
-        raise top.fail("training.loss", f"a softmax output needs loss = \"cross_entropy\", got {describe(loss)}")
+    for name in acts:  # an activation whose slope is taken with the loss (softmax) needs that loss
+        if activations.ACTIVATIONS[name].combined_with_loss and losses.LOSSES[loss].needs_output != name:
+            partner = next(k for k, v in losses.LOSSES.items() if v.needs_output == name)
+            raise top.fail("training.loss", f"a {name} output needs loss = \"{partner}\", got {describe(loss)}")
     needed = losses.LOSSES[loss].needs_output
     if needed and out != needed:
         raise top.fail("training.loss", f"{loss} needs a {needed} output layer, but the last activation is {out!r}")

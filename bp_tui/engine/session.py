@@ -18,92 +18,23 @@ state handed out earlier stays true, and a checkpoint is just references.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from . import activations as _activations
 from . import losses as _losses
+from .batch_pass import BatchPass, Checkpoint, phase_cycle, refusal
 from .metrics import Scorer
 from .network import forward_layer, hidden_loss_slope, weight_gradient
-from .optimizers import OptimizerState, optimizer_for
+from .optimizers import optimizer_for
 from .scenario import Scenario
 from .schedule import Schedule
-from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase, SessionState, frozen, frozen_all
+from .state import BACKWARD, FORWARD, UPDATE, Phase, SessionState, frozen, frozen_all
+
+__all__ = ["Checkpoint", "PhaseOrderError", "TrainingSession", "phase_cycle"]
 
 
 class PhaseOrderError(RuntimeError):
     """A phase was asked for out of turn; the message says what comes next."""
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The session between two updates: enough to resume it bit for bit."""
-
-    updates_done: int
-    W: tuple
-    b: tuple
-    optimizer: OptimizerState
-
-    def arrays(self):
-        """Every array it keeps alive: weights, biases, the optimizer's state."""
-        yield from (a for a in self.W[1:] + self.b[1:] if a is not None)
-        yield from self.optimizer.all_arrays()
-
-    @property
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in self.arrays())
-
-
-class _Pass:
-    """One batch's forward and backward passes, filled in phase by phase."""
-
-    __slots__ = ("epoch", "batch", "indices", "X", "T", "W", "b", "Z", "A",
-                 "sample_loss", "batch_loss", "loss_slope", "activation_slope",
-                 "grad_W", "grad_b", "W_after", "b_after", "optimizer_state")
-
-    def __init__(self, epoch, batch, indices, X, T, W, b, depth, optimizer_state):
-        self.epoch, self.batch, self.indices = epoch, batch, indices
-        self.X, self.T, self.W, self.b = X, T, W, b
-        self.optimizer_state = optimizer_state  # before this batch's update
-        empty = [None] * (depth + 1)
-        self.Z, self.A = empty.copy(), [X] + empty[1:]
-        self.loss_slope, self.activation_slope = empty.copy(), empty.copy()
-        self.grad_W, self.grad_b = empty.copy(), empty.copy()
-        self.sample_loss = self.batch_loss = None
-        self.W_after = self.b_after = None
-
-    def view(self) -> BatchView:
-        return BatchView(
-            epoch=self.epoch, batch=self.batch, sample_indices=tuple(self.indices.tolist()),
-            targets=frozen(self.T), weights=frozen_all(self.W), biases=frozen_all(self.b),
-            optimizer_state=self.optimizer_state,
-            pre_activations=frozen_all(self.Z), node_values=frozen_all(self.A),
-            sample_loss=frozen(self.sample_loss), batch_loss=self.batch_loss,
-            loss_slopes=frozen_all(self.loss_slope), activation_slopes=frozen_all(self.activation_slope),
-            grad_weights=frozen_all(self.grad_W), grad_biases=frozen_all(self.grad_b),
-            weights_after=None if self.W_after is None else frozen_all(self.W_after),
-            biases_after=None if self.b_after is None else frozen_all(self.b_after),
-        )
-
-    # The BatchView names, read straight off the pass: for engine code that
-    # looks after every update (breakpoints), where building a view would cost
-    # more than the looking.
-    pre_activations = property(lambda self: self.Z)
-    node_values = property(lambda self: self.A)
-    loss_slopes = property(lambda self: self.loss_slope)
-    activation_slopes = property(lambda self: self.activation_slope)
-    grad_weights = property(lambda self: self.grad_W)
-    grad_biases = property(lambda self: self.grad_b)
-    weights_after = property(lambda self: self.W_after)
-    biases_after = property(lambda self: self.b_after)
-    sample_indices = property(lambda self: self.indices)
-
-
-def phase_cycle(depth: int) -> tuple[Phase, ...]:
-    """The phases of one update, in order: forward 1..L, backward L..1, update."""
-    return (tuple(Phase(FORWARD, l) for l in range(1, depth + 1))
-            + tuple(Phase(BACKWARD, l) for l in range(depth, 0, -1)) + (Phase(UPDATE),))
 
 
 class TrainingSession:
@@ -152,7 +83,7 @@ class TrainingSession:
         self.scorer.record(done, self.W, self.b)
         self.phases_done = 0
         self.last_phase: Phase | None = None
-        self.applied: _Pass | None = None
+        self.applied: BatchPass | None = None
         per_epoch = self.schedule.batches_per_epoch
         self._epoch_sum = 0.0
         for k in range(done - done % per_epoch, done):
@@ -163,8 +94,8 @@ class TrainingSession:
     def _start_batch(self) -> None:
         epoch, batch, indices, rows = self.schedule.at(self.updates_done)
         s = self.scenario
-        self.current = _Pass(epoch, batch, indices, s.inputs[rows], s.targets[rows],
-                             self.W, self.b, self.depth, self.optimizer.state)
+        self.current = BatchPass(epoch, batch, indices, s.inputs[rows], s.targets[rows],
+                                 self.W, self.b, self.optimizer.state)
 
     @property
     def finished(self) -> bool:
@@ -223,27 +154,7 @@ class TrainingSession:
         if nxt is None:
             raise PhaseOrderError(f"training is finished: all {self.scenario.epochs} epochs are done")
         if nxt.kind != kind or (layer is not None and layer != nxt.layer):
-            raise PhaseOrderError(self._refusal(kind, layer, nxt))
-
-    def _refusal(self, kind: str, layer: int | None, nxt: Phase) -> str:
-        then = f"next: {nxt.describe(self.depth)}"
-        cur = self.current
-        if kind == FORWARD:
-            if layer is not None and cur.A[layer] is not None:
-                return f"the forward pass of layer {layer} is already done for this batch; {then}"
-            if nxt.kind == FORWARD:
-                return f"the forward pass goes layer by layer; {then}"
-            return f"the forward pass is already done for this batch; {then}"
-        if kind == BACKWARD:
-            if nxt.kind == FORWARD:
-                return f"the forward pass is not done yet; {then}"
-            if layer is not None and cur.grad_W[layer] is not None:
-                return (f"the backward pass of layer {layer} is already done for this batch "
-                        f"(gradients are never accumulated twice); {then}")
-            if nxt.kind == UPDATE:
-                return f"the backward pass is already done for this batch; {then}"
-            return f"the backward pass goes from the last layer to the first; {then}"
-        return f"the {'forward' if nxt.kind == FORWARD else 'backward'} pass is not done yet; {then}"
+            raise PhaseOrderError(refusal(kind, layer, nxt, self.current, self.depth))
 
     def forward(self, layer: int | None = None) -> Phase:
         """Compute the next layer's pre-activations and node values."""
@@ -278,26 +189,29 @@ class TrainingSession:
 
     def _forward(self, l: int) -> None:
         cur = self.current
-        cur.Z[l], cur.A[l] = forward_layer(cur.A[l - 1], cur.W[l], cur.b[l], self.act[l])
+        A, Z = cur.node_values, cur.pre_activations
+        Z[l], A[l] = forward_layer(A[l - 1], cur.weights[l], cur.biases[l], self.act[l])
         if l == self.depth:
-            cur.sample_loss = self.loss_fn.value(cur.A[l], cur.T)
-            cur.batch_loss = float(cur.sample_loss.sum()) / len(cur.sample_loss)
+            cur.sample_loss = sample_loss = self.loss_fn.value(A[l], cur.targets)
+            cur.batch_loss = float(sample_loss.sum()) / len(sample_loss)
 
     def _backward(self, l: int) -> None:
         cur = self.current
+        A, Z = cur.node_values, cur.pre_activations
+        loss_slopes, activation_slopes = cur.loss_slopes, cur.activation_slopes
         if l == self.depth:
-            loss_slope = self.loss_fn.slope(cur.A[l], cur.T)
+            loss_slope = self.loss_fn.slope(A[l], cur.targets)
         else:
-            loss_slope = hidden_loss_slope(cur.loss_slope[l + 1], cur.activation_slope[l + 1], cur.W[l + 1])
-        cur.loss_slope[l] = loss_slope
-        cur.activation_slope[l] = self.act[l].slope(cur.Z[l], cur.A[l])
-        cur.grad_W[l], cur.grad_b[l] = weight_gradient(
-            cur.A[l - 1], loss_slope, cur.activation_slope[l], with_bias=cur.b[l] is not None)
+            loss_slope = hidden_loss_slope(loss_slopes[l + 1], activation_slopes[l + 1], cur.weights[l + 1])
+        loss_slopes[l] = loss_slope
+        activation_slopes[l] = self.act[l].slope(Z[l], A[l])
+        cur.grad_weights[l], cur.grad_biases[l] = weight_gradient(
+            A[l - 1], loss_slope, activation_slopes[l], with_bias=cur.biases[l] is not None)
 
     def _update(self, _layer: None) -> None:
         cur = self.current
-        self.W, self.b = self.optimizer.step(cur.W, cur.b, cur.grad_W, cur.grad_b)
-        cur.W_after, cur.b_after = self.W, self.b
+        self.W, self.b = self.optimizer.step(cur.weights, cur.biases, cur.grad_weights, cur.grad_biases)
+        cur.weights_after, cur.biases_after = self.W, self.b
         self._record_loss(cur)
         self.applied = cur
         self.updates_done += 1
@@ -305,7 +219,7 @@ class TrainingSession:
         if not self.finished:
             self._start_batch()
 
-    def _record_loss(self, cur: _Pass) -> None:
+    def _record_loss(self, cur: BatchPass) -> None:
         if self.updates_done == len(self._loss_history):
             self._loss_history = _doubled(self._loss_history)
         self._loss_history[self.updates_done] = cur.batch_loss
@@ -326,12 +240,6 @@ class TrainingSession:
     def finish_update(self) -> None:
         """Run phases until the current batch's update is applied."""
         target = self.updates_done + 1
-        self._run_until(lambda: self.updates_done >= target)
-
-    def finish_epoch(self) -> None:
-        """Run phases until the current epoch's last update is applied."""
-        per_epoch = self.schedule.batches_per_epoch
-        target = (self.updates_done // per_epoch + 1) * per_epoch
         self._run_until(lambda: self.updates_done >= target)
 
     def run_updates(self, count: int) -> None:

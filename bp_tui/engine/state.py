@@ -9,8 +9,9 @@ new arrays), and are marked read-only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, overload
 
 import numpy as np
 
@@ -35,6 +36,12 @@ class Phase:
 FORWARD, BACKWARD, UPDATE = "forward", "backward", "update"
 
 
+@overload
+def frozen(array: np.ndarray) -> np.ndarray: ...
+@overload
+def frozen(array: None) -> None: ...
+@overload
+def frozen(array: np.ndarray | None) -> np.ndarray | None: ...
 def frozen(array: np.ndarray | None) -> np.ndarray | None:
     """A read-only view of ``array`` (None stays None)."""
     if array is None:
@@ -46,6 +53,25 @@ def frozen(array: np.ndarray | None) -> np.ndarray | None:
 
 def frozen_all(arrays) -> tuple:
     return tuple(frozen(a) for a in arrays)
+
+
+class BatchRecord(Protocol):
+    """What a batch's passes computed, by name: shared by ``BatchView`` (frozen,
+    for UIs) and the session's own ``BatchPass`` (read by breakpoints as it is)."""
+
+    epoch: int
+    batch: int
+    sample_indices: Sequence[int]
+    pre_activations: Sequence
+    node_values: Sequence
+    sample_loss: np.ndarray | None
+    batch_loss: float | None
+    loss_slopes: Sequence
+    activation_slopes: Sequence
+    grad_weights: Sequence
+    grad_biases: Sequence
+    weights_after: Sequence | None
+    biases_after: Sequence | None
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,7 @@ def test_a_stateful_optimizer_agrees_with_torch():
     depth = len(scn.layers) - 1
     for _ in range(12):
         session.run_phases(2 * depth)  # forward and backward: the gradients are known
-        grads = session.current.grad_W[1:] + session.current.grad_b[1:]
+        grads = session.current.grad_weights[1:] + session.current.grad_biases[1:]
         for p, g in zip(params, grads):
             p.grad = torch.tensor(np.array(g), dtype=torch.float64)
         opt.step()

@@ -117,6 +117,28 @@ async def tab(http: aiohttp.ClientSession, url: str, width: int = 100, height: i
         yield Session(websocket)
 
 
+def session_cpu(server_pid: int) -> list[float]:
+    """CPU seconds (user + system) each app process under the server's process group has used."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return [(int(fields[13]) + int(fields[14])) / ticks
+            for fields in _session_files(server_pid, "stat", lambda text: text.rsplit(")", 1)[1].split(), offset=2)]
+
+
+def _session_files(server_pid: int, name: str, parse, offset: int = 0) -> list:
+    """``parse(text)`` of /proc/PID/NAME for each app process of the server (padded by ``offset``)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            cmdline = (status.parent / "cmdline").read_bytes().split(b"\0")
+            group = os.getpgid(int(status.parent.name))
+            text = (status.parent / name).read_text()
+        except OSError:
+            continue
+        if group == server_pid and b"serve" not in cmdline and b"bp_tui" in cmdline:
+            out.append([None] * offset + parse(text))
+    return out
+
+
 def session_memory(server_pid: int) -> list[int]:
     """Resident memory (bytes) of each app process under the server's process group."""
     sizes = []
