@@ -43,6 +43,8 @@ KEYS = [
     Key("V", "gradcheck_all", "Check all gradients", "check every gradient; select the worst", section="Look"),
     Key("w", "watch_weight", "Watch weight", "pin the selected weight: its values over updates", section="Look"),
     Key("W", "watch_node", "Watch node", "pin the node the selected weight feeds into", section="Look"),
+    Key("O", "watch_state", "Watch optimizer state",
+        "pin the selected weight's optimizer state: momentum's v, Adam's m and s", section="Look"),
     Key("B", "breakpoints", "Breakpoints", "turn breakpoints on and off", True, section="Look"),
     Key("o", "open", "Open", "open another scenario (bundled or a path)", True, section="File"),
     Key("X", "export", "Export", "write the trace (JSON Lines), CSV, or save/load weights (.npz)",
