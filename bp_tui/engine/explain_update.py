@@ -9,6 +9,7 @@ for SGD ``w − learning_rate × gradient``; momentum, Adam... add their
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from .breakdown import WeightBreakdown, weight_breakdown
@@ -34,6 +35,8 @@ def _math(equation: Equation) -> str:
         if isinstance(piece, Term):
             shown = num(piece.value) if k == 0 else factor(piece.value)
             out.append(f"{{{shown}}}" if out and out[-1].endswith(r"\sqrt") else shown)  # \sqrt{5.66}, not \sqrt5.66
+        elif re.search(r"[A-Za-z]{2}", piece):  # words: "(frozen: its gradient is not applied)"
+            out.append(rf"\text{{{piece}}}")
         else:
             out.append("".join(_MATH.get(ch, ch) for ch in piece))
     return "".join(out) + f" = {num(equation.result.value)}"

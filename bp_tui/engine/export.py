@@ -14,6 +14,7 @@ in it is ever executed.
 
 from __future__ import annotations
 
+import io
 import lzma
 import os
 import zipfile
@@ -83,39 +84,59 @@ def _floats(array) -> list[str]:
     return [repr(x) for x in np.asarray(array, dtype=float).ravel().tolist()]  # repr round-trips
 
 
-def write_csv(path, scenario, updates: int | None = None) -> int:
-    """One row per update: update, epoch, batch, loss, then every weight after
-    the update (``W1[0,1]``: matrix 1, from node 0 to node 1; quoted, as it
-    holds a comma) and every bias (``b1[0]``), at full float64 precision.  Returns the rows written, header
-    not counted."""
+def csv_lines(scenario, updates: int | None = None) -> Iterator[str]:
+    """The CSV's lines (without line ends), header first: one row per update: update,
+    epoch, batch, loss, then every weight after the update (``W1[0,1]``: matrix 1, from
+    node 0 to node 1; quoted, as it holds a comma) and every bias (``b1[0]``), at full
+    float64 precision.  (A served app delivers these as a download.)"""
     session = _session(scenario)
     s = session.scenario
     params = sorted(all_params(s.layers, s.bias), key=lambda p: p.is_bias)  # weights first, then biases
     header = ["update", "epoch", "batch", "loss"] + [p.name for p in params]
+    yield ",".join(f'"{name}"' if "," in name else name for name in header)
     count = 0
+    while not session.finished and (updates is None or count < updates):
+        session.finish_update()
+        a = session.applied.view()
+        row = [str(session.updates_done), str(a.epoch), str(a.batch), repr(float(a.batch_loss))]
+        row += [x for w in a.weights_after[1:] for x in _floats(w)]
+        row += [x for b in a.biases_after[1:] if b is not None for x in _floats(b)]
+        yield ",".join(row)
+        count += 1
+
+
+def write_csv(path, scenario, updates: int | None = None) -> int:
+    """``csv_lines`` as a file; returns the rows written, header not counted."""
+    count = -1
 
     def write(handle):
         nonlocal count
-        handle.write(",".join(f'"{name}"' if "," in name else name for name in header) + "\n")
-        while not session.finished and (updates is None or count < updates):
-            session.finish_update()
-            a = session.applied.view()
-            row = [str(session.updates_done), str(a.epoch), str(a.batch), repr(float(a.batch_loss))]
-            row += [x for w in a.weights_after[1:] for x in _floats(w)]
-            row += [x for b in a.biases_after[1:] if b is not None for x in _floats(b)]
-            handle.write(",".join(row) + "\n")
+        for line in csv_lines(scenario, updates):
+            handle.write(line + "\n")
             count += 1
 
     atomic_write(path, write)
     return count
 
 
+def _weight_arrays(W: list, b: list) -> dict:
+    arrays = {f"W{l}": np.asarray(W[l], dtype=float) for l in range(1, len(W))}
+    arrays.update({f"b{l}": np.asarray(b[l], dtype=float) for l in range(1, len(b)) if b[l] is not None})
+    return arrays
+
+
 def save_weights(path, W: list, b: list) -> None:
     """``W``/``b`` (index 0 None, like ``session.W``) as ``.npz`` with keys
     ``W1``..``WL`` and ``b1``..``bL`` (biases only where there are some)."""
-    arrays = {f"W{l}": np.asarray(W[l], dtype=float) for l in range(1, len(W))}
-    arrays.update({f"b{l}": np.asarray(b[l], dtype=float) for l in range(1, len(b)) if b[l] is not None})
+    arrays = _weight_arrays(W, b)
     _atomic(path, lambda handle: np.savez(handle, **arrays), binary=True)
+
+
+def weights_bytes(W: list, b: list) -> bytes:
+    """The same ``.npz`` as ``save_weights``, in memory (a served app's download)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **_weight_arrays(W, b))
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ loading

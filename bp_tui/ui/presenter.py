@@ -9,8 +9,9 @@ bold instead.  A high-contrast theme goes with it (``PRESENTER_THEME``).
 
 from __future__ import annotations
 
-from rich.console import Group
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.renderables.digits import DIGITS, DIGITS3X3_BOLD
 from textual.theme import Theme
 from textual.widgets import Static
@@ -44,17 +45,25 @@ def big_lines(text: str) -> list[str] | None:
     return ["".join(row) for row in rows]
 
 
-class PresenterPane(Static):
-    """Shows one ``Narration``: the sentence, then the equation large."""
+class PresenterPane(Vertical):
+    """Shows one ``Narration``: the equation large, then the sentence."""
+
+    DEFAULT_CSS = """
+    PresenterPane { height: auto; padding: 0 1; }
+    PresenterPane #presenter-equation { width: 100%; text-align: center; color: $accent; text-style: bold; }
+    PresenterPane #presenter-sentence { width: 100%; text-align: center; text-style: bold; margin-top: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="presenter-equation")
+        yield Static("", id="presenter-sentence")
 
     def show(self, narration: Narration, width: int) -> None:
-        sentence = Text(narration.sentence, style="bold")
         equation = narration.equation
         lines = big_lines(equation.replace(" ", "")) if equation else None
         if lines is not None and len(lines[0]) <= width:
-            big = Text("\n".join(lines), style="bold $accent", justify="center", no_wrap=True)
-        elif equation:
-            big = Text(equation, style="bold reverse", justify="center")
+            big = Text("\n".join(lines), no_wrap=True)
         else:
-            big = Text("")
-        self.update(Group(big, Text(""), sentence))
+            big = Text(equation)
+        self.query_one("#presenter-equation", Static).update(big)
+        self.query_one("#presenter-sentence", Static).update(Text(narration.sentence))

@@ -85,6 +85,21 @@ def test_seed_reads_like_the_slides():
     assert order == sorted(order)
 
 
+def test_mazur_reads_like_the_post():
+    """Matt Mazur's step-by-step post, forward pass and update, to the digits it prints."""
+    doc = explain_update(load_scenario("mazur"))
+    forward = [(result(cells[2]), result(cells[3])) for cells in rows(section(doc, "Forward pass"))]
+    # layer 1 then layer 2, one sample: (net, out) of h1, h2, o1, o2 as the post prints them
+    post = [(0.3775, 0.593269992), (0.3925, 0.596884378), (1.105905967, 0.75136507), (1.2249214, 0.772928465)]
+    assert len(forward) == len(post)
+    for (net, out), (post_net, post_out) in zip(forward, post):
+        assert net == pytest.approx(post_net, abs=6e-8) and out == pytest.approx(post_out, abs=6e-9)
+    assert result(re.search(r"Batch loss: \$(.*)\$\.", doc)[1]) == pytest.approx(0.298371109, abs=5e-10)
+    new = {cells[0].strip("`"): result(cells[2]) for cells in rows(section(doc, "The update")) if cells[0]}
+    assert new["W2[0,0]"] == pytest.approx(0.35891648, abs=5e-9)  # the post's w5+
+    assert new["W1[0,0]"] == pytest.approx(0.149780716, abs=5e-10)  # w1+
+
+
 def test_one_weight_limits_the_gradient_and_update_parts():
     doc = explain_update(load_scenario("seed"), weight="W2[1,0]")
     assert "`W2[1,0]`" in section(doc, "Gradients") and "`W2[0,0]`" not in section(doc, "Gradients")

@@ -94,4 +94,5 @@ def test_explain_shows_a_frozen_bias_as_not_moving():
     from bp_tui.engine.explain import explain_update
 
     text = explain_update(load_scenario("mazur"), 1, "b1[0]")
-    assert "`b1[0]` | `b (frozen: its gradient is not applied) = new b` | $0.35 (frozen" in text
+    assert ("`b1[0]` | `b (frozen: its gradient is not applied) = new b` | "
+            "$0.35\\text{ (frozen: its gradient is not applied)} = 0.35$") in text
