@@ -22,7 +22,7 @@ class Key:
 KEYS = [
     Key("f", "forward", "Forward", "forward pass: compute the next layer", True),
     Key("b", "backward", "Backward", "backward pass: slopes and gradients of the next layer back", True),
-    Key("u", "update", "Update", "apply the update: w − learning_rate × gradient", True),
+    Key("u", "update", "Update", "apply the update: the optimizer moves every weight", True),
     Key("n,space", "next", "Next", "the next phase, whatever it is", True),
     Key("enter", "finish_update", "Finish update", "run to the end of this update"),
     Key("e", "finish_epoch", "Epoch", "run to the end of this epoch (breakpoints stop it)", True),
