@@ -71,6 +71,17 @@ def count(text: str) -> int:
     return value
 
 
+def megabytes(text: str) -> float:
+    """A memory size in MiB, 1 to 1,000,000 (``--history-mb``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text[:20]!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000000 megabytes, got {text[:20]}")
+    return value
+
+
 #: ``--size`` bounds: big enough for any screen, small enough to render in seconds.
 MIN_SIZE, MAX_SIZE = (20, 10), (1000, 500)
 
@@ -235,6 +246,8 @@ def run_app(argv: list[str]) -> int:
     from .engine import load_scenario
 
     scenario = load_scenario(args.scenario)  # validated before any UI starts
+    if args.history_mb is not None:  # read by the timeline (engine/timeline.py)
+        os.environ["BP_TUI_HISTORY_MB"] = str(args.history_mb)
     from .ui.deep_link import apply_start, check_start
 
     start = check_start(scenario, args.goto, args.select, args.present)
@@ -261,7 +274,7 @@ def _app_parser() -> argparse.ArgumentParser:
     listing = "\n".join(f"  {c.name:<{width}}{c.summary}" for c in COMMANDS.values())
     parser = _Parser(
         prog=PROG,
-        usage=f"{PROG} [-h] [--version] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
+        usage=f"{PROG} [-h] [--version] [--history-mb MB] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
         description="A terminal step-through debugger for backpropagation. "
                     "With no command, opens the debugger on SCENARIO.",
         epilog=f"commands:\n{listing}\n\n'{PROG} COMMAND --help' shows a command's options.",
@@ -270,6 +283,8 @@ def _app_parser() -> argparse.ArgumentParser:
     scenario_argument(parser, optional=True)
     start_options(parser)
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--history-mb", type=megabytes, default=None, metavar="MB",
+                        help="memory for time travel's checkpoints (default 188): more makes far jumps faster")
     return parser
 
 
