@@ -27,8 +27,8 @@ class OpenScreen(Dialog[Scenario | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="open", classes="dialog", can_focus=False):
-            yield Static(Text("Open a scenario: pick a bundled one" + ("" if self.app.is_web else ", or tab to the path"),
-                              style="bold"))
+            how = "pick a bundled one" + ("" if self.app.is_web else ", or tab to the path")
+            yield Static(Text(f"Open a scenario: {how}", style="bold"))
             yield Options(*self._options(), id="bundled", compact=True)
             if not self.app.is_web:  # served: the bundled scenarios only, no paths on the server
                 yield Input(placeholder="or type a path to a .toml file and press enter", id="path", compact=True)
