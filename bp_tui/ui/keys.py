@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,12 @@ PRETTY = {"question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",
           "right": "→", "up": "↑", "down": "↓"}
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     return _bindings(KEYS)
 
 
-def _bindings(keys: list[Key]) -> list[Binding]:
-    out = []
+def _bindings(keys: list[Key]) -> list[BindingType]:
+    out: list[BindingType] = []
     for key in keys:
         if key.paired:
             first, second = key.keys.split(",")
@@ -100,5 +100,5 @@ COMPARE_KEYS = [
 ]
 
 
-def compare_bindings() -> list[Binding]:
+def compare_bindings() -> list[BindingType]:
     return _bindings(COMPARE_KEYS)
