@@ -3,8 +3,10 @@ presenter mode (``P``, ``--present``), the playback pace (``<`` ``>``) and
 the deep-link start.
 
 Each function takes the app and uses only what the app publishes (its
-``scenario``, ``state``, ``selection``, ``sample``, ``say``); the App's
-actions are one line each calling these.
+``scenario``, state, selection, sample, ``say``); the App's actions are one
+line each calling these.  The accessors below read either app layout: the
+published ``main.snapshot`` / ``view`` / run ``controller``, or the older
+``state`` / ``selection`` / ``_continuing`` attributes.
 """
 
 from __future__ import annotations
@@ -24,9 +26,30 @@ PRESENTING = "-presenting"  # the screen's class in presenter mode
 PACE_KEYS = ("less_than_sign", "greater_than_sign")  # keys.py's pace pair: they change a run, not pause it
 
 
+def _state(app):
+    snapshot = getattr(getattr(app, "main", None), "snapshot", None)
+    return snapshot.state if snapshot is not None else getattr(app, "state", None) or app.session.state
+
+
+def _selection(app):
+    return app.view.selection if hasattr(app, "view") else app.selection
+
+
+def _sample(app) -> int:
+    return app.view.sample if hasattr(app, "view") else app.sample
+
+
+def _running(app) -> bool:
+    return app.controller.running if hasattr(app, "controller") else getattr(app, "_continuing", False)
+
+
+def _screen(app):
+    return getattr(app, "main", None) or app.screen
+
+
 def explain(app) -> None:
     """``m``: the worked example of the update on screen, as a file (or download) and on the clipboard."""
-    app.say(deliver_explanation(app, app.scenario, app.state))
+    app.say(deliver_explanation(app, app.scenario, _state(app)))
 
 
 def started(app, start: Start | None) -> None:
@@ -36,15 +59,16 @@ def started(app, start: Start | None) -> None:
 
 
 def presenting(app: App) -> bool:
-    return app.screen.has_class(PRESENTING)
+    return _screen(app).has_class(PRESENTING)
 
 
 def toggle_presenter(app) -> None:
     """``P``: the secondary panes hide, the equation shows large, a high-contrast theme."""
-    if not app.query(PresenterPane):
-        app.query_one("#main").mount(PresenterPane(id="presenter"), after="#diagram-box")
+    screen = _screen(app)
+    if not screen.query(PresenterPane):
+        screen.query_one("#main").mount(PresenterPane(id="presenter"), after="#diagram-box")
     on = not presenting(app)
-    app.screen.set_class(on, PRESENTING)
+    screen.set_class(on, PRESENTING)
     if on:
         if PRESENTER_THEME.name not in app.available_themes:
             app.register_theme(PRESENTER_THEME)
@@ -59,11 +83,11 @@ def toggle_presenter(app) -> None:
 
 def show(app) -> None:
     """After every publish: the narration of the phase just done (when presenting)."""
-    if not presenting(app) or not hasattr(app, "state"):
+    if not presenting(app):
         return
-    for pane in app.query(PresenterPane):
+    for pane in _screen(app).query(PresenterPane):
         width = (pane.size.width or app.size.width) - 4
-        pane.show(narrate(app.state, app.selection, app.sample), width)
+        pane.show(narrate(_state(app), _selection(app), _sample(app)), width)
 
 
 # ------------------------------------------------------------------ pace
@@ -77,7 +101,7 @@ def pace_label(app) -> str:
 
 def pace_shown(app) -> str:
     """The counters' pace: while a run goes on, or once chosen slower than full speed."""
-    return pace_label(app) if pace_index(app) != FULL or getattr(app, "_continuing", False) else ""
+    return pace_label(app) if pace_index(app) != FULL or _running(app) else ""
 
 
 def change_pace(app, delta: int) -> None:
@@ -87,18 +111,28 @@ def change_pace(app, delta: int) -> None:
     way): it pauses and goes on at once in the other kind of run.
     """
     app._pace = changed(pace_index(app), delta)
-    running = getattr(app, "_continuing", False)
+    running = _running(app)
     app.say(f"pace: {pace_label(app)}" + ("" if running else " (c continues at it)"))
+    if hasattr(app, "controller"):
+        app.controller.pace = PACES[app._pace].beat
     if running and PACES[app._pace].per_phase != getattr(app, "_run_per_phase", False):
-        app._pause.set()
+        app.controller.pause() if hasattr(app, "controller") else app._pause.set()
 
         def resume() -> None:
-            if not app._continuing:
+            if not _running(app):
                 timer.stop()
                 app.action_continue()
 
         timer = app.set_interval(0.05, resume)
     app.publish()
+
+
+def continue_paced(app) -> None:
+    """``c`` with a run controller (``run.RunController``): at the chosen pace, its ``pace`` the beat."""
+    pace = PACES[pace_index(app)]
+    app._run_per_phase = pace.per_phase
+    app.controller.pace = pace.beat
+    app.controller.start(phase_run(app.debugger) if pace.per_phase else app.debugger.run)
 
 
 def paced(app, pause: threading.Event) -> tuple[Callable, Callable[[], bool]]:
