@@ -71,6 +71,17 @@ def count(text: str) -> int:
     return value
 
 
+def megabytes(text: str) -> float:
+    """A memory size in MiB, 1 to 1,000,000 (``--history-mb``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text[:20]!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000000 megabytes, got {text[:20]}")
+    return value
+
+
 #: ``--size`` bounds: big enough for any screen, small enough to render in seconds.
 MIN_SIZE, MAX_SIZE = (20, 10), (1000, 500)
 
@@ -230,11 +241,28 @@ def run_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def configure_compare(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("first", metavar="A", help="a scenario file or a bundled scenario's name")
+    parser.add_argument("second", metavar="B", help="another, with the same layers")
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from .engine import load_scenario
+    from .engine.compare import Comparison
+
+    comparison = Comparison(load_scenario(args.first), load_scenario(args.second))  # validated before any UI
+    from .ui.compare_app import CompareApp
+
+    return CompareApp(comparison).run() or 0
+
+
 def run_app(argv: list[str]) -> int:
     args = _app_parser().parse_args(argv)
     from .engine import load_scenario
 
     scenario = load_scenario(args.scenario)  # validated before any UI starts
+    if args.history_mb is not None:  # read by the timeline (engine/timeline.py)
+        os.environ["BP_TUI_HISTORY_MB"] = str(args.history_mb)
     from .ui.deep_link import apply_start, check_start
 
     start = check_start(scenario, args.goto, args.select, args.present)
@@ -261,7 +289,7 @@ def _app_parser() -> argparse.ArgumentParser:
     listing = "\n".join(f"  {c.name:<{width}}{c.summary}" for c in COMMANDS.values())
     parser = _Parser(
         prog=PROG,
-        usage=f"{PROG} [-h] [--version] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
+        usage=f"{PROG} [-h] [--version] [--history-mb MB] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
         description="A terminal step-through debugger for backpropagation. "
                     "With no command, opens the debugger on SCENARIO.",
         epilog=f"commands:\n{listing}\n\n'{PROG} COMMAND --help' shows a command's options.",
@@ -270,6 +298,8 @@ def _app_parser() -> argparse.ArgumentParser:
     scenario_argument(parser, optional=True)
     start_options(parser)
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--history-mb", type=megabytes, default=None, metavar="MB",
+                        help="memory for time travel's checkpoints (default 188): more makes far jumps faster")
     return parser
 
 
@@ -367,3 +397,4 @@ register("check", "validate scenario files (exit 0 when all are valid)", configu
 register("explain", "one update as a Markdown worked example", configure_explain, run_explain)
 register("serve", "serve the app to web browsers, one session per tab", configure_serve, run_serve)
 register("screenshot", "render the app after a key sequence to an SVG file", configure_screenshot, run_screenshot)
+register("compare", "two runs side by side, stepped by the same keys", configure_compare, run_compare)

@@ -11,7 +11,9 @@ them out.
 
 from __future__ import annotations
 
-from rich.console import Group
+from typing import cast
+
+from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -53,7 +55,7 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     if batch is None:
         if intro.strip():
             parts.append(Text("\n" + reflow(intro) + "\n", style="italic"))
-        parts.append(_what_comes(sel))
+        parts.append(_what_comes(sel, state.optimizer))
         return Group(*parts)
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
@@ -94,7 +96,7 @@ def _factor_table(bd, digits: int | None) -> Table:
     feeding = "bias\ninput" if bd.is_bias else "node\nvalue"
     for name, justify in (("\nsample", "right"), (feeding, "right"), ("", "center"), ("loss\nslope", "right"),
                           ("", "center"), ("activation\nslope", "right"), ("", "center"), ("\nproduct", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)
+        table.add_column(name, justify=cast(JustifyMethod, justify), no_wrap=True)
     n = len(bd.sample_indices)
     shown = range(n) if n <= MAX_ROWS else list(range(MAX_ROWS - 2)) + [n - 1]
     for k in shown:
@@ -139,6 +141,7 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
 
 
 def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None) -> list:
+    assert sel.j is not None  # a selection is one weight or bias
     asm = loss_slope_assembly(batch, sel.layer, sel.j)
     if asm is None:
         return [Text("the output layer's loss slope comes straight from the loss", style="dim")]
@@ -174,7 +177,7 @@ def _check_line(check, digits: int | None) -> Text:
     return text
 
 
-def _what_comes(sel: Selection) -> Text:
+def _what_comes(sel: Selection, optimizer) -> Text:
     """Before the first backward pass: what this pane will show, in the slides' words."""
     fed = "1 (a bias has no node feeding it)" if sel.is_bias else f"the value of layer {sel.layer - 1} node {sel.i}"
     text = Text("\nOnce the backward pass reaches layer ", style="dim")
@@ -182,6 +185,6 @@ def _what_comes(sel: Selection) -> Text:
     text.append(f"  1. the node value feeding into it: {fed},\n")
     text.append(f"  2. the slope of the loss w.r.t. the node it feeds into (layer {sel.layer} node {sel.j}),\n")
     text.append("  3. the slope of the activation at that node,\n")
-    text.append("per sample of the batch, then their mean; then the update w − learning_rate × gradient.",
+    text.append(f"per sample of the batch, then their mean; then the update: {optimizer.formula(sel)}.",
                 style="dim")
     return text

@@ -20,8 +20,8 @@ def _indices(indices: tuple[int, ...]) -> str:
 
 
 class CountersPane(Static):
-    def show(self, state: SessionState, compact: bool = False) -> None:
-        self.update(render_strip(state, compact))
+    def show(self, state: SessionState, compact: bool = False, pace: str = "") -> None:
+        self.update(render_strip(state, compact, pace))
 
 
 def _phases(st: SessionState, compact: bool) -> tuple[str, Text]:
@@ -31,7 +31,7 @@ def _phases(st: SessionState, compact: bool) -> tuple[str, Text]:
         return phase.describe(st.depth)
 
     last = say(st.last_phase) if st.last_phase else "—"
-    if st.finished:
+    if st.finished or st.next_phase is None:
         return last, Text("finished", style="bold green")
     return last, Text(say(st.next_phase), style="bold cyan")
 
@@ -53,7 +53,7 @@ def _epoch_mean(st: SessionState, digits: int, compact: bool = False) -> str:
     return "·"
 
 
-def render_strip(st: SessionState, compact: bool = False) -> Text:
+def render_strip(st: SessionState, compact: bool = False, pace: str = "") -> Text:
     """Two lines: where training is (counts and phases), then how it does (losses, accuracy, samples).
 
     ``compact`` (narrow terminals) shortens labels and numbers to keep two lines.
@@ -73,6 +73,8 @@ def render_strip(st: SessionState, compact: bool = False) -> Text:
     put("updates", f"{st.updates_done}/{st.total_updates}")
     put("lr" if compact else "learning rate", short(st.learning_rate, 6))
     put("next", nxt)  # (the phase just done is in the hint line)
+    if pace:  # continue's pace (< >)
+        put("pace", pace)
     text.rstrip()
     text.append("\n")
     put("loss" if compact else "batch loss", _loss(cur.batch_loss, digits))

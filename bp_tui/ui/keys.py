@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,13 @@ class Key:
 KEYS = [
     Key("f", "forward", "Forward", "forward pass: compute the next layer", True),
     Key("b", "backward", "Backward", "backward pass: slopes and gradients of the next layer back", True),
-    Key("u", "update", "Update", "apply the update: w − learning_rate × gradient", True),
+    Key("u", "update", "Update", "apply the update: the optimizer moves every weight", True),
     Key("n,space", "next", "Next", "the next phase, whatever it is", True),
     Key("enter", "finish_update", "Finish update", "run to the end of this update"),
     Key("e", "finish_epoch", "Epoch", "run to the end of this epoch (breakpoints stop it)", True),
     Key("c", "continue", "Continue", "train on to the end; any key pauses, breakpoints stop it", True),
+    Key("less_than_sign,greater_than_sign", "pace", "", "continue slower / faster: a phase per beat, an update "
+        "per beat, full speed", paired=True),
     Key("z,left", "back", "Back", "step back one phase, all the way to the start", True, section="Time"),
     Key("y,right", "redo", "Redo", "step forward again after going back", section="Time"),
     Key("g", "goto", "Go to", "go to update N or epoch N, back or forward", True, section="Time"),
@@ -50,8 +52,14 @@ KEYS = [
     Key("V", "gradcheck_all", "Check all gradients", "check every gradient; select the worst", section="Look"),
     Key("w", "watch_weight", "Watch weight", "pin the selected weight: its values over updates", section="Look"),
     Key("W", "watch_node", "Watch node", "pin the node the selected weight feeds into", section="Look"),
+    Key("O", "watch_state", "Watch optimizer state", "pin the selected weight's optimizer state (v; m, s)",
+        section="Look"),
+    Key("P", "present", "Presenter", "presenter mode: the equation large, a sentence per phase, high contrast",
+        section="Look"),
     Key("B", "breakpoints", "Breakpoints", "turn breakpoints on and off", True, section="Look"),
     Key("o", "open", "Open", "open another scenario (bundled or a path)", True, section="File"),
+    Key("m", "explain", "Worked example", "write this update as a Markdown worked example (bp-tui explain), "
+        "copied to the clipboard too", section="File"),
     Key("X", "export", "Export", "write the trace (JSON Lines), CSV, or save/load weights (.npz)",
         section="File"),
     Key("r", "reset", "Reset", "back to the scenario's start", True, section="File"),
@@ -59,13 +67,18 @@ KEYS = [
     Key("q", "quit", "Quit", "quit", True, section="File"),
 ]
 
-PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift+→", "left": "←",
+PRETTY = {"question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",
+          "shift+left": "shift+←", "shift+right": "shift+→", "left": "←",
           "right": "→", "up": "↑", "down": "↓"}
 
 
-def bindings() -> list[Binding]:
-    out = []
-    for key in KEYS:
+def bindings() -> list[BindingType]:
+    return _bindings(KEYS)
+
+
+def _bindings(keys: list[Key]) -> list[BindingType]:
+    out: list[BindingType] = []
+    for key in keys:
         if key.paired:
             first, second = key.keys.split(",")
             out.append(Binding(first, f"{key.action}(-1)", key.label, show=False, priority=key.action == "cycle"))
@@ -80,3 +93,19 @@ def help_rows() -> list[tuple[str, str, str]]:
     """``(section, keys as typed, what it does)`` for the help screen."""
     rows = [(k.section, " / ".join(PRETTY.get(n, n) for n in k.keys.split(",")), k.help) for k in KEYS]
     return rows + [("File", "ctrl+p", "command palette: every command by name")]
+
+
+#: The comparison screen (``bp-tui compare``): each key moves both runs.
+COMPARE_KEYS = [
+    Key("n,space", "next", "Next", "the next phase of both runs", True),
+    Key("enter", "finish_update", "Finish update", "both runs to the end of their update", True),
+    Key("t", "ten_updates", "10 updates", "ten more updates of both runs", True),
+    Key("z,left", "back", "Back", "both runs one phase back", True, section="Time"),
+    Key("y,right", "redo", "Redo", "both runs one phase forward again", True, section="Time"),
+    Key("shift+tab,tab", "cycle", "", "previous / next weight", paired=True, section="Select"),
+    Key("q,escape", "close", "Close", "leave the comparison", True, section="File"),
+]
+
+
+def compare_bindings() -> list[BindingType]:
+    return _bindings(COMPARE_KEYS)

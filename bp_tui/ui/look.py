@@ -4,15 +4,41 @@ stays about stepping; every number still comes from the engine."""
 
 from __future__ import annotations
 
-from ..engine.debugger import Watch
-from ..engine.gradcheck import DISAGREES
+import threading
+from typing import TYPE_CHECKING, Any
+
+from ..engine.debugger import Debugger, Watch
+from ..engine.gradcheck import DISAGREES, GradCheck
 from .diagram import NetworkDiagram
 from .selection import Selection, change_layer, cycle, move
 
+if TYPE_CHECKING:  # for the type checker the mixin is part of an App
+    from textual.app import App as _AppBase
+else:
+    _AppBase = object
 
-class LookActions:
+
+class LookActions(_AppBase):
     """Needs ``self.debugger``, ``self.scenario``, ``self.selection``, ``self.lock``,
     ``publish`` and ``say``."""
+
+    if TYPE_CHECKING:  # what the app provides (declared for the type checker only)
+        from ..engine import Scenario, SessionState, TrainingSession
+
+        debugger: Debugger
+        scenario: Scenario
+        selection: Selection
+        lock: threading.Lock
+        state: SessionState
+        sample: int
+        precise: bool
+        expanded: bool
+        gradcheck: tuple[int, Any, GradCheck | None] | None  # (position, selected parameter, check)
+
+        @property
+        def session(self) -> TrainingSession: ...
+        def publish(self) -> None: ...
+        def say(self, message: str, style: str = "italic") -> None: ...
 
     def _select(self, selection: Selection) -> None:
         self.selection = selection
@@ -126,6 +152,14 @@ class LookActions:
 
     def action_watch_node(self) -> None:
         self._toggle_watch(self.selection.feeds)
+
+    def action_watch_state(self) -> None:
+        with self.lock:
+            watches, pinned = self.debugger.toggle_state_watch(self.selection)
+        names = ", ".join(w.name for w in watches)
+        self.say(f"{'watching' if pinned else 'stopped watching'} {names}" if watches
+                 else f"{self.session.optimizer.name} keeps no state to watch")
+        self.publish()
 
     def action_breakpoints(self) -> None:
         from .breakpoints_screen import BreakpointsScreen

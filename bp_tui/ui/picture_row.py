@@ -119,7 +119,7 @@ class PictureRow(Horizontal):
             self._rows = rows
             self.styles.height = rows
         self.query_one(LearnedPane).show(state, scenario, node, features,
-                                         output=selection.j if selection.layer == state.depth else 0)
+                                         output=(selection.j or 0) if selection.layer == state.depth else 0)
 
     def _frame(self, state: SessionState, scenario: Scenario, reserved: int) -> tuple:
         """(drawn?, the network's budget, the learned pane's width, the row's least height), cached."""

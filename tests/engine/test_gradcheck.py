@@ -24,6 +24,8 @@ from bp_tui.engine.scenario import bundled_names
 from tests.engine.helpers import assert_same_snapshot, random_scenario, scenario, snapshot
 
 TOLERANCE = 1e-6
+#: Above this many parameters a bundled scenario's weights are checked by a seeded sample.
+EVERY_WEIGHT_UP_TO = 500
 
 
 def through_backward(session):
@@ -66,13 +68,22 @@ def test_seed_output_weight_gives_6_both_ways():
 def test_agrees_on_every_weight_of_every_bundled_scenario(name, updates):
     session = TrainingSession(load_scenario(name))
     session.run_updates(updates)
-    checks = [check_one(session, p) for p in every_parameter(session)]
+    params = list(every_parameter(session))
+    if len(params) > EVERY_WEIGHT_UP_TO:  # digits (2,410): a seeded sample keeps the suite fast
+        chosen = np.random.default_rng(updates).choice(len(params), EVERY_WEIGHT_UP_TO, replace=False)
+        params = [params[k] for k in sorted(chosen)]
+    checks = [check_one(session, p) for p in params]
     smooth = [c for c in checks if not c.kink]
     assert len(smooth) >= 0.9 * len(checks)
     assert max(c.relative_error for c in smooth) < TOLERANCE, max(smooth, key=lambda c: c.relative_error)
     whole = check_all(session)
-    assert not whole.sampled and whole.checked == whole.total == len(checks)
-    assert whole.kinks == len(checks) - len(smooth)
+    total = sum(1 for _ in every_parameter(session))
+    if whole.sampled:  # more parameters than one check covers: a sample that holds the largest gradients
+        assert whole.total == total > whole.checked >= 2000
+    else:
+        assert whole.checked == whole.total == total
+        if len(checks) == total:
+            assert whole.kinks == len(checks) - len(smooth)
     assert whole.worst.relative_error < TOLERANCE
 
 

@@ -55,11 +55,11 @@ def reference(record: dict) -> bytes:
     return json.dumps(plain).encode("ascii")
 
 
-def whole_trace(name: str) -> tuple[bytes, list[str]]:
+def whole_trace(name: str, updates: int | None = None) -> tuple[bytes, list[str]]:
     """The trace's bytes as written, and every record where they differ from json.dumps."""
     session = TrainingSession(load_scenario(name))
     out, differ = io.BytesIO(), []
-    for record in trace_module._records(session, None, trace_module._arrays):
+    for record in trace_module._records(session, updates, trace_module._arrays):
         line = dumps(record)
         if line != reference(record):
             differ.append(f"step {record['step']}")
@@ -69,9 +69,9 @@ def whole_trace(name: str) -> tuple[bytes, list[str]]:
 
 @pytest.mark.parametrize("name", bundled_names())
 def test_every_bundled_trace_is_json_dumps_and_as_before(name):
-    text, differ = whole_trace(name)
-    assert differ == []
     recorded = json.loads(DIGESTS.read_text()).get(fingerprint(), {})
+    text, differ = whole_trace(name, None if name in recorded else 60)  # new scenarios: the first 60 updates
+    assert differ == []
     if name in recorded:
         assert {"lines": text.count(b"\n"), "sha256": hashlib.sha256(text).hexdigest()} == recorded[name]
 
