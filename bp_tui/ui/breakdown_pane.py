@@ -65,7 +65,8 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     parts.append(_update_lines(bd, digits, applied=batch is not cur))
     if expanded and sel.layer == state.depth:
         step = output_step(batch, state.loss, sample)
-        parts.extend(render_output_step(step, sel.j, digits, batch.loss_slopes[sel.layer] is not None))
+        if step is not None and sel.j is not None:
+            parts.extend(render_output_step(step, sel.j, digits, batch.loss_slopes[sel.layer] is not None))
     elif expanded:
         parts.extend(_assembly(batch, sel, sample, digits))
     elif sel.layer < state.depth:

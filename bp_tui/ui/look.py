@@ -22,6 +22,9 @@ class LookActions(_AppBase):
     """Needs ``self.debugger``, ``self.scenario``, ``self.selection``, ``self.lock``,
     ``publish`` and ``say``."""
 
+    map_node: tuple[int, int] | None  # the learned pane's big map (set by the app)
+    map_features: tuple[int, int]
+
     if TYPE_CHECKING:  # what the app provides (declared for the type checker only)
         from ..engine import Scenario, SessionState, TrainingSession
 
@@ -76,7 +79,7 @@ class LookActions(_AppBase):
 
     def action_node_map(self) -> None:
         sel, depth = self.selection, len(self.scenario.layers) - 1
-        node = None if sel.layer == depth else (sel.layer, sel.j)
+        node = None if sel.layer == depth or sel.j is None else (sel.layer, sel.j)
         self.map_node = None if node == self.map_node else node
         self.say("the map shows the output" if self.map_node is None else
                  f"the map shows layer {sel.layer} node {sel.j} (l again: the output)")
