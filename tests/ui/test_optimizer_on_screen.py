@@ -32,7 +32,7 @@ async def test_sgd_has_no_state_to_watch():
 async def test_frozen_biases_are_marked_in_the_diagram():
     app = app_for("mazur")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
+        await pilot.press("enter", "t")  # t: the matrices (the network is drawn by default)
         diagram = pane(app, "diagram")
         assert "W1 2×2 new ❄b1" in diagram and "W2 2×2 new ❄b2" in diagram  # after an update
 
