@@ -228,7 +228,7 @@ class BpTuiApp(LookActions, FileActions, App):
         per_epoch = self.session.schedule.batches_per_epoch
         self._run(until_update=(self.session.updates_done // per_epoch + 1) * per_epoch)
 
-    def action_back(self) -> None:
+    def action_back(self) -> None:  # type: ignore[override]  # our "back" (time travel) replaces Textual's
         self._travel(self.debugger.back, "at the start: nothing to undo")
 
     def action_redo(self) -> None:

@@ -25,7 +25,7 @@ class CountersPane(Static):
 
 def _phases(st: SessionState) -> tuple[str, Text]:
     last = st.last_phase.describe(st.depth) if st.last_phase else "—"
-    if st.finished:
+    if st.finished or st.next_phase is None:
         return last, Text("finished", style="bold green")
     return last, Text(st.next_phase.describe(st.depth), style="bold cyan")
 

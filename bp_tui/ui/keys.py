@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,12 @@ PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift
           "right": "→", "up": "↑", "down": "↓"}
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     return _bindings(KEYS)
 
 
-def _bindings(keys: list[Key]) -> list[Binding]:
-    out = []
+def _bindings(keys: list[Key]) -> list[BindingType]:
+    out: list[BindingType] = []
     for key in keys:
         if key.paired:
             first, second = key.keys.split(",")
@@ -94,7 +94,7 @@ COMPARE_KEYS = [
 ]
 
 
-def compare_bindings() -> list[Binding]:
+def compare_bindings() -> list[BindingType]:
     """The comparison's keys; the app's other keys do nothing there (they would move one run alone)."""
     own = {k for key in COMPARE_KEYS for k in key.keys.split(",")}
     others = [k for key in KEYS for k in key.keys.split(",") if k not in own]

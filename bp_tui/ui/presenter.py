@@ -31,6 +31,7 @@ _SAME = {"−": "-", "×": "x"}
 def big_lines(text: str) -> list[str] | None:
     """``text`` in the 3×3 font as three lines, or None when a character has no glyph."""
     rows: list[list[str]] = [[], [], []]
+    glyph: tuple[str, ...]
     for char in text:
         char = _SAME.get(char, char)
         if char in _EXTRA:
