@@ -49,6 +49,12 @@ class FileActions(_AppBase):
         """Write (or read) ``path``; a one-line report.  ExportError says why not."""
         session = self.debugger.session
         updates = session.updates_done
+        if self.is_web:  # served (bp-tui serve): a download, never a file on the server
+            from .served import deliver_export
+
+            with self.lock:
+                W, b = list(session.W), list(session.b)
+            return deliver_export(self, choice, self.scenario, updates, W, b)
         if choice == "trace":
             lines = write_trace(path, self.scenario, updates)
             return f"wrote {lines} lines of trace (updates 0..{updates}) to {path}"
