@@ -58,14 +58,20 @@ class _Parser(argparse.ArgumentParser):
 # --- option types -------------------------------------------------------------------
 
 
-def count(text: str) -> int:
-    """A whole number >= 0 (``--updates N``)."""
+def signed_whole(text: str) -> int:
+    """A whole number of any sign (``explain --update N``, ``--port``): the range
+    is the caller's to say in one message ("this scenario has updates 1..5")."""
     from .engine.fields import whole_number
 
     try:
-        value = whole_number(text)
+        return whole_number(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def count(text: str) -> int:
+    """A whole number >= 0 (``--updates N``)."""
+    value = signed_whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
@@ -161,7 +167,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def configure_explain(parser: argparse.ArgumentParser) -> None:
     scenario_argument(parser)
-    parser.add_argument("--update", type=count, default=1, metavar="N",
+    parser.add_argument("--update", type=signed_whole, default=1, metavar="N",
                         help="which update, counting from 1 like the trace's step (default: 1)")
     parser.add_argument("--weight", default=None, metavar="NAME",
                         help="only this parameter's gradient and update, e.g. W2[1,0] or b2[0]")
@@ -177,7 +183,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def port(text: str) -> int:
     """A TCP port, 1..65535."""
-    value = count(text)
+    value = signed_whole(text)  # any whole number; the range is said in one message
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
     return value
