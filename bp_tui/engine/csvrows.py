@@ -33,7 +33,22 @@ MAX_CLASSES = 1_000
 #: Bytes read at a time (then completed to the end of a line).
 CHUNK = 1024**2
 #: Bytes that make a line blank when it holds nothing else (cells that strip to nothing).
-_BLANK = b" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f,"
+_BLANK = np.zeros(256, dtype=bool)
+_BLANK[list(b" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f,")] = True
+
+
+def count_nonblank_lines(chunk: bytes) -> int:
+    """How many lines of ``chunk`` hold something besides spaces and commas (vectorised:
+    a file of 100 million empty lines is counted in seconds, not minutes)."""
+    b = np.frombuffer(chunk, dtype=np.uint8)
+    if len(b) == 0:
+        return 0
+    filled = np.cumsum(~_BLANK[b], dtype=np.int64)
+    ends = np.flatnonzero(b == ord("\n"))
+    if b[-1] != ord("\n"):
+        ends = np.append(ends, len(b) - 1)
+    at_ends = filled[ends]
+    return int(np.count_nonzero(np.diff(at_ends, prepend=0)))
 
 
 def quote(text: str) -> str:
@@ -120,7 +135,7 @@ class CsvFile:
         for chunk in self._chunks():
             if self.plain and (b'"' in chunk or chunk.count(b"\r") != chunk.count(b"\r\n")):
                 self.plain = False
-            lines += sum(1 for line in chunk.split(b"\n") if line.strip(_BLANK))
+            lines += count_nonblank_lines(chunk)
         return lines
 
     def _read_header(self) -> None:
