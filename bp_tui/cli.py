@@ -247,6 +247,21 @@ def run_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def configure_compare(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("first", metavar="A", help="a scenario file or a bundled scenario's name")
+    parser.add_argument("second", metavar="B", help="another, with the same layers")
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from .engine import load_scenario
+    from .engine.compare import Comparison
+
+    comparison = Comparison(load_scenario(args.first), load_scenario(args.second))  # validated before any UI
+    from .ui.compare_app import CompareApp
+
+    return CompareApp(comparison).run() or 0
+
+
 def run_app(argv: list[str]) -> int:
     args = _app_parser().parse_args(argv)
     from .engine import load_scenario
@@ -388,3 +403,4 @@ register("check", "validate scenario files (exit 0 when all are valid)", configu
 register("explain", "one update as a Markdown worked example", configure_explain, run_explain)
 register("serve", "serve the app to web browsers, one session per tab", configure_serve, run_serve)
 register("screenshot", "render the app after a key sequence to an SVG file", configure_screenshot, run_screenshot)
+register("compare", "two runs side by side, stepped by the same keys", configure_compare, run_compare)

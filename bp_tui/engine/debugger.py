@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,8 +24,21 @@ from .session import TrainingSession
 from .state import BatchView, Phase, gradient_batch
 from .timeline import Timeline
 
-#: What can be pinned: a weight or bias entry, or a node (its batch mean).
-Watch = Param | Node
+
+@dataclass(frozen=True)
+class StateWatch:
+    """One entry of the optimizer's state: momentum's ``v`` of ``W1[1,0]``, Adam's ``m`` or ``s``."""
+
+    slot: str
+    param: Param
+
+    @property
+    def name(self) -> str:
+        return f"{self.slot} of {self.param.name}"
+
+
+#: What can be pinned: a weight or bias entry, a node (its batch mean), or an optimizer state entry.
+Watch = Param | Node | StateWatch
 
 
 class Watches:
@@ -60,6 +74,8 @@ class Watches:
             if session.applied is None:
                 return np.nan
             return float(np.mean(session.applied.node_values[watch.layer][:, watch.j]))
+        if isinstance(watch, StateWatch):  # after the update, like a weight
+            return session.optimizer.state.value(watch.slot, watch.param)
         return watch.value(session.W, session.b)
 
     def view(self, updates_done: int) -> list[tuple[Watch, np.ndarray]]:
@@ -77,6 +93,19 @@ class Debugger:
                                              s.schedule.batches_per_epoch)
         self.watches = Watches()
         self.last_hit: BreakpointHit | None = None
+
+    def toggle_state_watch(self, param: Param) -> tuple[list[StateWatch], bool]:
+        """Pin (or unpin) the optimizer's state of entry ``param``: momentum's v, Adam's m and s.
+
+        Returns the watches and whether they are now pinned; no watches for an
+        optimizer that keeps no state (SGD).
+        """
+        watches = [StateWatch(slot, param) for slot in self.session.optimizer.slots]
+        pinned = bool(watches) and watches[0] not in self.watches.series
+        for watch in watches:
+            if (watch in self.watches.series) != pinned:
+                self.watches.toggle(watch, self.session)
+        return watches, pinned
 
     # ---------------------------------------------------------------- moves
     def _moved(self, observed: bool = False) -> None:

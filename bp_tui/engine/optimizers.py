@@ -226,6 +226,13 @@ class Optimizer:
         return UpdateStep(param, self.name, (Equation((Term(symbol, w), " (frozen: its gradient is not applied)"),
                                                       Term(f"new {symbol}", w)),))
 
+    def formula(self, param: Param) -> str:
+        """The update of entry ``param`` in words, without numbers (the lines of ``explain``):
+        ``w − learning_rate × gradient = new w`` for SGD."""
+        with np.errstate(all="ignore"):
+            step = self.explain(param, 0.0, 0.0, self.state)
+        return "; ".join(line.formula for line in step.equations)
+
     def _new_value(self, param: Param, w: float, g: float, state: OptimizerState) -> float:
         """``update`` on the one entry: the same operations, so the same bits, as the whole step."""
         slots = tuple(np.array(state.value(name, param)) for name in self.slots)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .fields import Table
+from .fields import Table, describe
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
 
@@ -96,7 +96,7 @@ def _freeze(training: Table, layers, bias: bool) -> tuple[str, ...]:
     known = parameter_names(layers, bias)
     for k, name in enumerate(value):
         if not isinstance(name, str):
-            raise training.fail(f"{where}[{k}]", f'expected a parameter name such as "W1", got {name!r}')
+            raise training.fail(f"{where}[{k}]", f'expected a parameter name such as "W1", got {describe(name)}')
         if name not in known:
             why = " (bias = false)" if not bias and name[:1] == "b" and f"W{name[1:]}" in known else ""
             raise training.fail(f"{where}[{k}]",

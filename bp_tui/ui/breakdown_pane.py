@@ -47,7 +47,7 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     if check is not None:
         parts.append(_check_line(check, digits))
     if batch is None:
-        parts.append(_what_comes(sel))
+        parts.append(_what_comes(sel, state.optimizer))
         return Group(*parts)
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
@@ -164,7 +164,7 @@ def _check_line(check, digits: int | None) -> Text:
     return text
 
 
-def _what_comes(sel: Selection) -> Text:
+def _what_comes(sel: Selection, optimizer) -> Text:
     """Before the first backward pass: what this pane will show, in the slides' words."""
     fed = "1 (a bias has no node feeding it)" if sel.is_bias else f"the value of layer {sel.layer - 1} node {sel.i}"
     text = Text("\nOnce the backward pass reaches layer ", style="dim")
@@ -172,6 +172,6 @@ def _what_comes(sel: Selection) -> Text:
     text.append(f"  1. the node value feeding into it: {fed},\n")
     text.append(f"  2. the slope of the loss w.r.t. the node it feeds into (layer {sel.layer} node {sel.j}),\n")
     text.append("  3. the slope of the activation at that node,\n")
-    text.append("per sample of the batch, then their mean; then the update w − learning_rate × gradient.",
+    text.append(f"per sample of the batch, then their mean; then the update: {optimizer.formula(sel)}.",
                 style="dim")
     return text

@@ -87,6 +87,14 @@ class LookActions:
     def action_watch_node(self) -> None:
         self._toggle_watch(self.selection.feeds)
 
+    def action_watch_state(self) -> None:
+        with self.lock:
+            watches, pinned = self.debugger.toggle_state_watch(self.selection)
+        names = ", ".join(w.name for w in watches)
+        self.say(f"{'watching' if pinned else 'stopped watching'} {names}" if watches
+                 else f"{self.session.optimizer.name} keeps no state to watch")
+        self.publish()
+
     def action_breakpoints(self) -> None:
         from .breakpoints_screen import BreakpointsScreen
 

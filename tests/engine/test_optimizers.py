@@ -50,6 +50,7 @@ def test_sgd_explains_the_seeds_update_with_its_numbers():
     assert line.numbers(lambda x: f"{x:g}") == "1 − 0.01 × 6 = 0.94"
     bias = SGD(0.5, (1, 1), True).explain(Param(1, None, 0), 2.0, 1.0, OptimizerState(0, ()))
     assert bias.equations[0].formula == "b − learning_rate × gradient = new b" and bias.new_value == 1.5
+    assert session.optimizer.formula(Param(2, 0, 0)) == "w − learning_rate × gradient = new w"  # words, no numbers
 
 
 def test_sgd_keeps_no_state_and_never_writes_what_it_was_handed():

@@ -100,3 +100,34 @@ def test_checkpoint_memory_counts_the_optimizer_state():
         timeline.run_updates(12)
     weights = sum(a.nbytes for a in sgd.session.W[1:] + sgd.session.b[1:])
     assert adam.memory_bytes() - adam.session._loss_history.nbytes >= 3 * weights * len(adam._sparse)
+
+
+def test_watches_pin_an_entrys_optimizer_state_over_updates():
+    """The watch panel's series of Adam's m and s for one weight: the state after each update,
+    the same when the updates are replayed by going back and forth."""
+    from bp_tui.engine.debugger import Debugger, StateWatch
+    from bp_tui.engine.params import Param
+
+    debugger = Debugger(shuffled({"optimizer": "adam"}))
+    param = Param.parse("W2[1,0]")
+    watches, pinned = debugger.toggle_state_watch(param)
+    assert pinned and [w.name for w in watches] == ["m of W2[1,0]", "s of W2[1,0]"]
+    expected = {"m": [0.0], "s": [0.0]}
+    for _ in range(6):
+        debugger.run(until_update=debugger.session.updates_done + 1)
+        for slot in expected:
+            expected[slot].append(float(debugger.session.optimizer.state.array(slot, param.parameter)[1, 0]))
+    debugger.goto_update(2)
+    debugger.goto_update(6)
+    series = dict(debugger.watches.view(6))
+    for slot, values in expected.items():
+        assert series[StateWatch(slot, param)].tolist() == values
+    assert expected["m"][1] != 0
+    assert debugger.toggle_state_watch(param)[1] is False and not debugger.watches.series
+
+
+def test_sgd_has_no_state_to_watch():
+    from bp_tui.engine.debugger import Debugger
+    from bp_tui.engine.params import Param
+
+    assert Debugger(shuffled({})).toggle_state_watch(Param.parse("W1[0,0]")) == ([], False)
