@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 
 from rich.text import Text
 from textual import events, work
@@ -25,6 +26,7 @@ from ..engine.breakpoints import BreakpointHit
 from ..engine.debugger import Debugger
 from ..engine.state import BACKWARD, FORWARD, UPDATE
 from ..engine.threads import use_threads_for
+from . import classroom
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import NetworkDiagram
@@ -103,6 +105,7 @@ class BpTuiApp(LookActions, FileActions, App):
         self.say("press f for the forward pass, ? for help")
         self._fit(self.size.width, self.size.height)
         self.publish()
+        classroom.started(self, getattr(self, "start", None))  # --present
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width, event.size.height)
@@ -135,12 +138,13 @@ class BpTuiApp(LookActions, FileActions, App):
         check = self.gradcheck[2] if self.gradcheck and self.gradcheck[:2] == (position, sel) else None
         digits = None if self.precise else (4 if self.narrow else 6)
         self.query_one(BreakdownPane).show(state, sel, self.sample, digits, self.expanded, check)
-        self.query_one(CountersPane).show(state, compact=self.narrow)
+        self.query_one(CountersPane).show(state, compact=self.narrow, pace=classroom.pace_shown(self))
         self.query_one(LossChart).show(state)
         self.query_one(WatchPane).show(watches)
         indices = state.current.sample_indices
         s = min(self.sample, len(indices) - 1)
         self.query_one("#diagram-box").border_subtitle = f"sample {s + 1} of {len(indices)} (#{indices[s]})"
+        classroom.show(self)  # presenter mode's equation and sentence
         self._refresh_footer()
 
     def _refresh_footer(self) -> None:
@@ -160,7 +164,7 @@ class BpTuiApp(LookActions, FileActions, App):
         if action == "cycle" and len(self.screen_stack) > 1:
             return False  # tab moves focus in dialogs
         if self._continuing:  # only c (pause) and q act; any other key pauses (on_key)
-            return True if action in ("continue", "quit") else None
+            return True if action in ("continue", "quit", "pace") else None
         nxt = self.session.next_phase
         if action in STEPS.values():
             return True if nxt is not None and nxt.kind == action else None
@@ -228,7 +232,7 @@ class BpTuiApp(LookActions, FileActions, App):
         per_epoch = self.session.schedule.batches_per_epoch
         self._run(until_update=(self.session.updates_done // per_epoch + 1) * per_epoch)
 
-    def action_back(self) -> None:
+    def action_back(self) -> None:  # type: ignore[override]  # our "back" (time travel) replaces Textual's
         self._travel(self.debugger.back, "at the start: nothing to undo")
 
     def action_redo(self) -> None:
@@ -248,7 +252,7 @@ class BpTuiApp(LookActions, FileActions, App):
 
     def on_key(self, event: events.Key) -> None:
         """A key pressed out of turn (its action dimmed) still gets a hint; any key pauses a run."""
-        if self._continuing and event.key != "c":
+        if self._continuing and event.key not in ("c", *classroom.PACE_KEYS):
             self._pause.set()
             event.stop()
             return
@@ -276,7 +280,8 @@ class BpTuiApp(LookActions, FileActions, App):
             return
         self._continuing = True
         self._pause.clear()
-        self.say("running… any key pauses")
+        self.say(f"running at {classroom.pace_label(self)}… any key pauses, < > change the pace"
+                 if until_update is None else "running… any key pauses")
         self._latest = None
         self._redraw_timer = self.set_interval(REDRAW_SECONDS, self._redraw)
         self._refresh_footer()
@@ -284,8 +289,11 @@ class BpTuiApp(LookActions, FileActions, App):
 
     @work(thread=True, exclusive=True, group="run")
     def _train(self, until_update: int | None) -> None:
-        hit = self.debugger.run(until_update=until_update, stop=self._pause.is_set, lock=lambda: self.lock,
-                                tick=self._take_snapshot)
+        if until_update is None:  # continue: at the chosen pace (classroom.py)
+            run, stop = classroom.paced(self, self._pause)
+        else:
+            run, stop = partial(self.debugger.run, until_update=until_update), self._pause.is_set
+        hit = run(stop=stop, lock=lambda: self.lock, tick=self._take_snapshot)
         self.call_from_thread(self._run_stopped, hit)
 
     def _take_snapshot(self) -> None:
@@ -357,6 +365,15 @@ class BpTuiApp(LookActions, FileActions, App):
         biases = None if b[1] is None else tuple(b[1:])
         self._opened(replace(self.scenario, weights=tuple(W[1:]), biases=biases),
                      f"loaded weights from {source}: training starts again from them")
+
+    def action_explain(self) -> None:
+        classroom.explain(self)
+
+    def action_present(self) -> None:
+        classroom.toggle_presenter(self)
+
+    def action_pace(self, delta: int) -> None:
+        classroom.change_pace(self, delta)
 
     def action_help(self) -> None:
         from .help_screen import HelpScreen

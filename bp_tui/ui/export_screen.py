@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -52,11 +53,11 @@ class ExportScreen(Dialog[str | None]):
         return str(Path.cwd() / f"{self.stem}{suffix}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.choice = event.option.id
+        self.choice = event.option.id or self.choice
         self.query_one("#export-path", Input).value = self._default(self.choice)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.choice = event.option.id
+        self.choice = event.option.id or self.choice
         self.query_one("#export-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -64,7 +65,7 @@ class ExportScreen(Dialog[str | None]):
         if not path:
             return
         try:
-            report = self.app.export(self.choice, path)
+            report = cast(Any, self.app).export(self.choice, path)  # the app's FileActions.export
         except ExportError as error:
             self.show_error(str(error))
             return

@@ -7,13 +7,31 @@ which stays open, and nothing of the session is lost.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..engine.export import load_weights, save_weights, write_csv, write_trace
 
+if TYPE_CHECKING:  # for the type checker the mixin is part of an App
+    from textual.app import App as _AppBase
+else:
+    _AppBase = object
 
-class FileActions:
+
+class FileActions(_AppBase):
     """Needs ``self.debugger``, ``self.scenario``, ``self.lock``, ``say``, ``restart_from``."""
+
+    if TYPE_CHECKING:  # what the app provides (declared for the type checker only)
+        from ..engine import Scenario
+        from ..engine.debugger import Debugger
+
+        debugger: Debugger
+        scenario: Scenario
+        lock: threading.Lock
+
+        def say(self, message: str, style: str = "italic") -> None: ...
+        def restart_from(self, W: list, b: list, source: str) -> None: ...
 
     def action_export(self) -> None:
         from .export_screen import ExportScreen
@@ -31,6 +49,12 @@ class FileActions:
         """Write (or read) ``path``; a one-line report.  ExportError says why not."""
         session = self.debugger.session
         updates = session.updates_done
+        if self.is_web:  # served (bp-tui serve): a download, never a file on the server
+            from .served import deliver_export
+
+            with self.lock:
+                W, b = list(session.W), list(session.b)
+            return deliver_export(self, choice, self.scenario, updates, W, b)
         if choice == "trace":
             lines = write_trace(path, self.scenario, updates)
             return f"wrote {lines} lines of trace (updates 0..{updates}) to {path}"

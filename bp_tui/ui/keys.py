@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ KEYS = [
     Key("enter", "finish_update", "Finish update", "run to the end of this update"),
     Key("e", "finish_epoch", "Epoch", "run to the end of this epoch (breakpoints stop it)", True),
     Key("c", "continue", "Continue", "train on to the end; any key pauses, breakpoints stop it", True),
+    Key("less_than_sign,greater_than_sign", "pace", "", "continue slower / faster: a phase per beat, an update "
+        "per beat, full speed", paired=True),
     Key("z,left", "back", "Back", "step back one phase, all the way to the start", True, section="Time"),
     Key("y,right", "redo", "Redo", "step forward again after going back", section="Time"),
     Key("g", "goto", "Go to", "go to update N or epoch N, back or forward", True, section="Time"),
@@ -45,8 +47,12 @@ KEYS = [
     Key("W", "watch_node", "Watch node", "pin the node the selected weight feeds into", section="Look"),
     Key("O", "watch_state", "Watch optimizer state", "pin the selected weight's optimizer state (v; m, s)",
         section="Look"),
+    Key("P", "present", "Presenter", "presenter mode: the equation large, a sentence per phase, high contrast",
+        section="Look"),
     Key("B", "breakpoints", "Breakpoints", "turn breakpoints on and off", True, section="Look"),
     Key("o", "open", "Open", "open another scenario (bundled or a path)", True, section="File"),
+    Key("m", "explain", "Worked example", "write this update as a Markdown worked example (bp-tui explain), "
+        "copied to the clipboard too", section="File"),
     Key("X", "export", "Export", "write the trace (JSON Lines), CSV, or save/load weights (.npz)",
         section="File"),
     Key("r", "reset", "Reset", "back to the scenario's start", True, section="File"),
@@ -54,16 +60,17 @@ KEYS = [
     Key("q", "quit", "Quit", "quit", True, section="File"),
 ]
 
-PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift+→", "left": "←",
+PRETTY = {"question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",
+          "shift+left": "shift+←", "shift+right": "shift+→", "left": "←",
           "right": "→", "up": "↑", "down": "↓"}
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     return _bindings(KEYS)
 
 
-def _bindings(keys: list[Key]) -> list[Binding]:
-    out = []
+def _bindings(keys: list[Key]) -> list[BindingType]:
+    out: list[BindingType] = []
     for key in keys:
         if key.paired:
             first, second = key.keys.split(",")
@@ -93,5 +100,5 @@ COMPARE_KEYS = [
 ]
 
 
-def compare_bindings() -> list[Binding]:
+def compare_bindings() -> list[BindingType]:
     return _bindings(COMPARE_KEYS)

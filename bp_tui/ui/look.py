@@ -4,15 +4,41 @@ stays about stepping; every number still comes from the engine."""
 
 from __future__ import annotations
 
-from ..engine.debugger import Watch
-from ..engine.gradcheck import DISAGREES
+import threading
+from typing import TYPE_CHECKING, Any
+
+from ..engine.debugger import Debugger, Watch
+from ..engine.gradcheck import DISAGREES, GradCheck
 from .diagram import NetworkDiagram
 from .selection import Selection, change_layer, cycle, move
 
+if TYPE_CHECKING:  # for the type checker the mixin is part of an App
+    from textual.app import App as _AppBase
+else:
+    _AppBase = object
 
-class LookActions:
+
+class LookActions(_AppBase):
     """Needs ``self.debugger``, ``self.scenario``, ``self.selection``, ``self.lock``,
     ``publish`` and ``say``."""
+
+    if TYPE_CHECKING:  # what the app provides (declared for the type checker only)
+        from ..engine import Scenario, SessionState, TrainingSession
+
+        debugger: Debugger
+        scenario: Scenario
+        selection: Selection
+        lock: threading.Lock
+        state: SessionState
+        sample: int
+        precise: bool
+        expanded: bool
+        gradcheck: tuple[int, Any, GradCheck | None] | None  # (position, selected parameter, check)
+
+        @property
+        def session(self) -> TrainingSession: ...
+        def publish(self) -> None: ...
+        def say(self, message: str, style: str = "italic") -> None: ...
 
     def _select(self, selection: Selection) -> None:
         self.selection = selection

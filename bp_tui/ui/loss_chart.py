@@ -26,6 +26,8 @@ def downsample(y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class LossChart(PlotextPlot):
+    _plotted: tuple | None = None  # what was plotted last: redraw only when it changes
+
     def show(self, state: SessionState) -> None:
         """Plot again only when there is something new to plot (a plot costs ~10 ms)."""
         history = state.loss_history
