@@ -272,12 +272,25 @@ def run_app(argv: list[str]) -> int:
     from .ui.deep_link import apply_start, check_start
 
     start = check_start(scenario, args.goto, args.select, args.present)
+    _need_terminal()
     from .ui.app import create_app
 
     app = create_app(scenario)
     apply_start(app, start)
     app.run()  # a crash inside prints its traceback as the app exits
     return app.return_code or 0  # 1 after a crash (Textual sets it)
+
+
+def _need_terminal() -> None:
+    """The app reads keys from a terminal: without one (``< /dev/null``, a pipe) it would
+    wait forever or draw escape codes into a file (Textual draws on standard error).  A served session has no terminal
+    but a driver of its own (textual-serve sets ``TEXTUAL_DRIVER``)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    for name, stream in (("standard input", sys.stdin), ("standard error", sys.stderr)):  # Textual draws on stderr
+        if stream is None or not stream.isatty():
+            raise UsageError(f"{PROG}: {name} is not a terminal: the app needs one "
+                             f"(for scripts use {PROG} trace or {PROG} explain)")
 
 
 # --- parsers ------------------------------------------------------------------------
