@@ -135,7 +135,7 @@ class LookActions(_AppBase):
                 self.selection = result.worst.param
                 self.gradcheck = (self.debugger.timeline.position, self.selection, result.worst)
         if result is None:
-            self.say("no gradients yet: press b to run the backward pass")
+            self.say("V checks a whole backward pass: press b to run it to layer 1")
             return
         worst = result.worst
         scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
@@ -163,6 +163,25 @@ class LookActions(_AppBase):
         self.say(f"{'watching' if pinned else 'stopped watching'} {names}" if watches
                  else f"{self.session.optimizer.name} keeps no state to watch")
         self.publish()
+
+    def action_fork(self) -> None:
+        from ..engine.compare import fork
+        from .compare_app import CompareScreen
+        from .fork_screen import ForkScreen
+
+        def chosen(change) -> None:
+            if not change:
+                return
+            try:
+                with self.lock:
+                    comparison = fork(self.debugger, *change)
+            except ValueError as error:
+                self.say(f"cannot fork: {error}")
+                return
+            self.push_screen(CompareScreen(comparison), lambda _: self.publish())
+
+        where = f"from update {self.session.updates_done} of {self.scenario.title}"
+        self.push_screen(ForkScreen(where), chosen)
 
     def action_breakpoints(self) -> None:
         from .breakpoints_screen import BreakpointsScreen

@@ -84,3 +84,18 @@ async def test_x_on_the_output_weight_shows_the_output_step():
         assert "error prediction − target 7 − 4 = 3" in breakdown
         assert "loss (mean squared error) error² 3² = 9" in breakdown
         assert "∂L slope of the loss 2 × error 2 × 3 = 6" in breakdown
+
+
+async def test_finished_training_says_the_last_update_was_applied():
+    """After the 5th and last update the breakdown's new w is the weight now in
+    the network (the trace's last W2[0,0] = 1 - 0.01 x 6 - ... = 0.835623), so it
+    must say applied, not "(after u)" for an update that will never come."""
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "finished" in pane(app, "counters")
+        breakdown = pane(app, "breakdown")
+        assert "= 0.835623 (applied)" in breakdown
+        assert "(after u)" not in breakdown
