@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -115,16 +116,18 @@ class Debugger:
         self._moved()
         return moved
 
-    def goto_update(self, update: int) -> BreakpointHit | None:
-        """Forwards: run (breakpoints can stop it); backwards: jump."""
+    def goto_update(self, update: int, **run: Any) -> BreakpointHit | None:
+        """Forwards: run (breakpoints can stop it; ``run``: ``stop``/``lock``/``tick`` as
+        ``run`` takes them, so a UI can run it in a worker); backwards: jump."""
         if update > self.session.updates_done:
-            return self.run(until_update=update)
+            return self.run(until_update=update, **run)
         self.timeline.goto_update(update)
         self._moved()
         return None
 
-    def goto_epoch(self, epoch: int) -> BreakpointHit | None:
-        return self.goto_update(epoch * self.session.schedule.batches_per_epoch)
+    def goto_epoch(self, epoch: int, **run: Any) -> BreakpointHit | None:
+        """To the end of ``epoch`` (1-based; 0 is the start), as ``goto_update``."""
+        return self.goto_update(epoch * self.session.schedule.batches_per_epoch, **run)
 
     def reset(self) -> None:
         self.timeline.reset()

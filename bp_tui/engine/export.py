@@ -32,6 +32,9 @@ from .scenario import Scenario, load_scenario
 from .session import TrainingSession
 from .trace import dumps, trace_records
 
+#: ``progress(done, total)``, called as a long write goes (a UI's progress bar).
+Progress = Callable[[int, "int | None"], None]
+
 
 class ExportError(Exception):
     """A file could not be written or loaded; the message is one line saying why."""
@@ -65,8 +68,11 @@ def trace_lines(scenario, updates: int | None = None) -> Iterator[str]:
         yield dumps(record)
 
 
-def write_trace(path, scenario, updates: int | None = None) -> int:
-    """The trace as a JSON Lines file; returns how many lines were written."""
+def write_trace(path, scenario, updates: int | None = None, progress: Progress | None = None) -> int:
+    """The trace as a JSON Lines file; returns how many lines were written.
+
+    ``progress(lines written, updates)`` after each line (it may raise to
+    stop: the file is then left as it was)."""
     count = 0
 
     def write(handle):
@@ -74,6 +80,8 @@ def write_trace(path, scenario, updates: int | None = None) -> int:
         for line in trace_lines(scenario, updates):
             handle.write(line + "\n")
             count += 1
+            if progress is not None:
+                progress(count, updates)
 
     atomic_write(path, write)
     return count
@@ -83,11 +91,11 @@ def _floats(array) -> list[str]:
     return [repr(x) for x in np.asarray(array, dtype=float).ravel().tolist()]  # repr round-trips
 
 
-def write_csv(path, scenario, updates: int | None = None) -> int:
+def write_csv(path, scenario, updates: int | None = None, progress: Progress | None = None) -> int:
     """One row per update: update, epoch, batch, loss, then every weight after
     the update (``W1[0,1]``: matrix 1, from node 0 to node 1; quoted, as it
     holds a comma) and every bias (``b1[0]``), at full float64 precision.  Returns the rows written, header
-    not counted."""
+    not counted.  ``progress(rows written, updates)`` as ``write_trace``'s."""
     session = _session(scenario)
     s = session.scenario
     params = sorted(all_params(s.layers, s.bias), key=lambda p: p.is_bias)  # weights first, then biases
@@ -105,6 +113,8 @@ def write_csv(path, scenario, updates: int | None = None) -> int:
             row += [x for b in a.biases_after[1:] if b is not None for x in _floats(b)]
             handle.write(",".join(row) + "\n")
             count += 1
+            if progress is not None:
+                progress(count, updates)
 
     atomic_write(path, write)
     return count

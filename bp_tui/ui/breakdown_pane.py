@@ -14,12 +14,15 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.state import FORWARD, BatchView, SessionState
 from .fmt import number, relative_error
+from .keys import key_for
 from .selection import Selection
+from .snapshot import Snapshot
 
 MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
 
@@ -29,15 +32,17 @@ def weight_name(sel: Selection) -> str:
 
 
 class BreakdownPane(Static):
-    """Shows the breakdown of ``selection`` in ``state``."""
+    """Shows the breakdown of the snapshot's selection."""
 
-    def show(self, state: SessionState, selection: Selection, sample: int,
-             digits: int | None, expanded: bool, check=None) -> None:
-        self.update(render_breakdown(state, selection, sample, digits, expanded, check))
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self.update(render_breakdown(snapshot))
 
 
-def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: int | None,
-                     expanded: bool, check=None):
+def render_breakdown(snapshot: Snapshot) -> Group:
+    state, sel, digits, check = snapshot.state, snapshot.selection, snapshot.digits, snapshot.check
     cur = state.current
     parts: list = [Text(weight_name(sel), style="bold")]
     batch, note = _which_batch(state, sel)
@@ -53,11 +58,12 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[sel.layer])
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
-    parts.append(_update_lines(bd, digits, applied=batch is not cur))
-    if expanded:
-        parts.extend(_assembly(batch, sel, sample, digits))
+    parts.append(_update_lines(bd, digits, applied=batch.weights_after is not None))
+    if snapshot.view.expanded:
+        parts.extend(_assembly(batch, sel, snapshot.sample, digits))
     elif sel.layer < state.depth:
-        parts.append(Text("press x to see how this loss slope was assembled from the next layer", style="dim"))
+        parts.append(Text(f"press {key_for('expand')} to see how this loss slope was assembled from the next layer",
+                          style="dim"))
     return Group(*parts)
 
 
@@ -67,11 +73,12 @@ def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None,
     if cur.grad_weights[sel.layer] is not None:
         return cur, ""
     if nxt is None:
-        hint = "training is finished (r resets)"
+        hint = f"training is finished ({key_for('reset')} resets)"
     elif nxt.kind == FORWARD:
-        hint = f"press f to run the forward pass ({nxt.describe(state.depth)} next)"
+        hint = f"press {key_for('forward')} to run the forward pass ({nxt.describe(state.depth)} next)"
     else:
-        hint = f"press b to run the backward pass to layer {sel.layer} ({nxt.describe(state.depth)} next)"
+        hint = (f"press {key_for('backward')} to run the backward pass to layer {sel.layer} "
+                f"({nxt.describe(state.depth)} next)")
     return state.applied, hint
 
 
@@ -113,7 +120,7 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
     text.append(f"        {number(bd.weight, digits)} − {number(bd.learning_rate, digits)} × "
                 f"{number(bd.gradient, digits)} = ")
     text.append(number(bd.new_weight, digits), style="bold green")
-    text.append("  (applied)" if applied else "  (after u)", style="dim")
+    text.append("  (applied)" if applied else f"  (after {key_for('update')})", style="dim")
     return text
 
 

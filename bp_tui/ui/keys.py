@@ -56,20 +56,57 @@ PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift
           "right": "→", "up": "↑", "down": "↓"}
 
 
+#: Actions that move training (or end it): the app's (``app.py``); every other key only looks
+#: closer or opens a dialog: the main screen's (``main_screen.py``).
+APP_SECTIONS, APP_ACTIONS = ("Step", "Time"), ("reset", "quit")
+
+
+def action_string(key: Key) -> str:
+    """``app.forward`` for the app's actions, ``expand`` for the main screen's."""
+    return f"app.{key.action}" if key.section in APP_SECTIONS or key.action in APP_ACTIONS else key.action
+
+
 def bindings() -> list[Binding]:
+    """Every key's binding, for the main screen (its footer keeps the table's order)."""
     out = []
     for key in KEYS:
+        action = action_string(key)
         if key.paired:
             first, second = key.keys.split(",")
-            out.append(Binding(first, f"{key.action}(-1)", key.label, show=False, priority=key.action == "cycle"))
-            out.append(Binding(second, f"{key.action}(1)", key.label, show=False, priority=key.action == "cycle"))
+            out.append(Binding(first, f"{action}(-1)", key.label, show=False, priority=key.action == "cycle"))
+            out.append(Binding(second, f"{action}(1)", key.label, show=False, priority=key.action == "cycle"))
         else:
             shown = PRETTY.get(key.keys.split(",")[0])
-            out.append(Binding(key.keys, key.action, key.label, show=key.footer, key_display=shown))
+            out.append(Binding(key.keys, action, key.label, show=key.footer, key_display=shown))
     return out
+
+
+def commands() -> list[tuple[Key, str]]:
+    """The command palette's commands: each key (but the paired ones and quit) and its action string."""
+    return [(key, action_string(key)) for key in KEYS if not key.paired and key.action != "quit"]
 
 
 def help_rows() -> list[tuple[str, str, str]]:
     """``(section, keys as typed, what it does)`` for the help screen."""
     rows = [(k.section, " / ".join(PRETTY.get(n, n) for n in k.keys.split(",")), k.help) for k in KEYS]
     return rows + [("File", "ctrl+p", "command palette: every command by name")]
+
+
+def key_for(action: str) -> str:
+    """The key a hint names for ``action`` (its first key, as shown): ``key_for("forward")`` is ``f``.
+
+    Hints say "press f" through this, so a key changed in the table changes every hint.
+    """
+    for key in KEYS:
+        if key.action == action:
+            first = key.keys.split(",")[0]
+            return PRETTY.get(first, first)
+    raise KeyError(f"no key for the action {action!r}")
+
+
+def action_of(key: str) -> str | None:
+    """The action a key name (``f``, ``left``) is bound to (paired keys left out), else None."""
+    for k in KEYS:
+        if not k.paired and key in k.keys.split(","):
+            return k.action
+    return None

@@ -1,0 +1,69 @@
+"""The one-line hints above the footer, in the slides' words.
+
+Every key a hint names comes from the key table (``keys.key_for``), so a key
+changed there changes every hint.  Nothing here decides anything: the
+session says where training is; these only say it.
+"""
+
+from __future__ import annotations
+
+from ..engine.breakpoints import BreakpointHit
+from ..engine.gradcheck import GradCheck, NetworkCheck
+from ..engine.state import SessionState
+from .fmt import relative_error
+from .keys import key_for
+
+
+def started() -> str:
+    return f"press {key_for('forward')} for the forward pass, {key_for('help')} for help"
+
+
+def at_start(what: str) -> str:
+    """After a reset or an open: ``what`` happened, and the first key to press."""
+    return f"{what}: press {key_for('forward')} for the forward pass"
+
+
+def after_step(st: SessionState) -> str:
+    """Where training is now, and the key that takes the next phase."""
+    nxt = st.next_phase
+    if nxt is None:
+        return (f"training finished after {st.updates_done} updates: {key_for('back')} steps back, "
+                f"{key_for('reset')} resets")
+    if st.last_phase is None:
+        return f"at the start of update {st.updates_done + 1}: press {key_for('forward')} for the forward pass"
+    return (f"done: {st.last_phase.describe(st.depth)}.  next: {nxt.describe(st.depth)} "
+            f"(press {key_for(nxt.kind)} or {key_for('next')})")
+
+
+def after(st: SessionState, hit: BreakpointHit | None, paused: bool) -> tuple[str, str]:
+    """The hint after a move or a run, and its style: why it stopped, where training is."""
+    if hit is not None:
+        return breakpoint_hit(hit), "bold red"
+    if paused and not st.finished:
+        return paused_at(st, after_step(st)), "italic"
+    return after_step(st), "italic"
+
+
+def running() -> str:
+    return "running… any key pauses"
+
+
+def paused_at(st: SessionState, then: str) -> str:
+    return f"paused after {st.updates_done} updates: {then}"
+
+
+def breakpoint_hit(hit: BreakpointHit) -> str:
+    return f"⛔ breakpoint: {hit.message}"
+
+
+def gradient_check(check: GradCheck) -> str:
+    verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
+    return f"gradient check of {check.name}: relative error {relative_error(check.relative_error)}, backprop {verdict}"
+
+
+def network_check(result: NetworkCheck) -> str:
+    scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
+    kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
+    worst = result.worst
+    error = relative_error(worst.relative_error)
+    return f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {error}"
