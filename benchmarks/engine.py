@@ -59,6 +59,11 @@ class Case:
     def scenario(self):
         return scenario_from_dict(self.document, path=f"<{self.name}>", base_dir=self.base_dir)
 
+    def with_optimizer(self, name: str) -> Case:
+        """The same case trained by ``name`` (contract section 5, default hyperparameters)."""
+        document = dict(self.document, training=self.document["training"] | {"optimizer": name})
+        return Case(self.name, document, self.base_dir, self.target)
+
 
 def bundled(name: str, target: float) -> Case:
     path = ROOT / "scenarios" / f"{name}.toml"
@@ -99,6 +104,7 @@ def minimal_train(scenario, updates: int, params=None):
         W, b = scenario.initial_parameters()
         params = (W[0].copy(), W[1].copy(), *(None if bias is None else bias.copy() for bias in b[:2]))
     W1, W2, b1, b2 = params
+    step = MinimalOptimizer(scenario.optimizer, lr, [p for p in params if p is not None])
     start = 0
     for _ in range(updates):
         x, t, y = X[start:start + bs], T[start:start + bs], labels[start:start + bs]
@@ -132,12 +138,47 @@ def minimal_train(scenario, updates: int, params=None):
         d1 *= (z1 > 0) if hidden == "relu" else (1.0 - a1 * a1)
         gW2, gW1 = a1.T @ d2, x.T @ d1
         # update
+        if step.name != "sgd":
+            step([gW1, gW2] if b1 is None else [gW1, gW2, d1.sum(axis=0), d2.sum(axis=0)])
+            continue
         W2 -= lr * gW2
         W1 -= lr * gW1
         if b2 is not None:
             b2 -= lr * d2.sum(axis=0)
             b1 -= lr * d1.sum(axis=0)
     return params
+
+
+class MinimalOptimizer:
+    """Momentum or Adam (contract section 5, no weight decay) written out by hand, in place."""
+
+    def __init__(self, settings, lr: float, params: list):
+        self.name, self.o, self.lr, self.t = settings.name, settings, lr, 0
+        self.params = params  # W1, W2 and then b1, b2: the order the loop passes gradients
+        self.m = [np.zeros_like(p) for p in self.params]
+        self.s = [np.zeros_like(p) for p in self.params]
+        assert self.name in ("sgd", "momentum", "adam") and not settings.weight_decay, self.name
+
+    def __call__(self, grads: list) -> None:
+        self.t += 1
+        o, t, lr = self.o, self.t, self.lr
+        for p, g, m, s in zip(self.params, grads, self.m, self.s):
+            if self.name == "momentum":
+                if t == 1:
+                    m[...] = g
+                else:
+                    m *= o.momentum
+                    m += g
+                p -= lr * m
+                continue
+            m *= o.beta1
+            m += (1 - o.beta1) * g
+            s *= o.beta2
+            s += (1 - o.beta2) * (g * g)
+            denom = np.sqrt(s)
+            denom /= np.sqrt(1 - o.beta2**t)
+            denom += o.eps
+            p -= (lr / (1 - o.beta1**t)) * (m / denom)
 
 
 def check_same_maths(case: Case, updates: int = 20) -> float:
@@ -205,6 +246,45 @@ def minimal_runner(scenario):
     return run
 
 
+def torch_runner(scenario):
+    """The same training in PyTorch CPU eager (float64) with ``torch.optim``; None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    hidden, output = scenario.activations
+    W, b = scenario.initial_parameters()
+    X, T = torch.from_numpy(scenario.inputs), torch.from_numpy(scenario.targets)
+    bs, o = scenario.effective_batch_size, scenario.optimizer
+    act = torch.relu if hidden == "relu" else torch.tanh
+
+    def run(n: int) -> float:
+        params = [torch.tensor(a, requires_grad=True) for a in W + [x for x in b if x is not None]]
+        W1, W2, *biases = params
+        opt: torch.optim.Optimizer
+        if o.name == "adam":
+            opt = torch.optim.Adam(params, lr=scenario.learning_rate, betas=(o.beta1, o.beta2), eps=o.eps)
+        else:
+            opt = torch.optim.SGD(params, lr=scenario.learning_rate, momentum=o.momentum if o.name == "momentum" else 0)
+        start_time, start = time.perf_counter(), 0
+        for _ in range(n):
+            x, t = X[start:start + bs], T[start:start + bs]
+            start = 0 if start + bs >= len(X) else start + bs
+            z1 = x @ W1 + biases[0] if biases else x @ W1
+            z2 = act(z1) @ W2 + biases[1] if biases else act(z1) @ W2
+            if output == "softmax":
+                loss = -(t * torch.log_softmax(z2, dim=1)).sum(dim=1).mean()
+            elif output == "sigmoid":
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(z2, t)
+            else:
+                loss = ((z2 - t) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return time.perf_counter() - start_time
+    return run
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="length of each timed run (default 1)")
@@ -212,12 +292,13 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", help="run only the case of this name (repeatable)")
     args = parser.parse_args(argv)
 
-    cases = [
+    plain = [
         bundled("seed", 0.5),
         bundled("xor", 0.5),
         random_net((64, 32, 10), 1024, 32, 0.5),
         random_net((784, 128, 10), 2048, 64, 0.9),
     ]
+    cases = plain + [case.with_optimizer(name) for name in ("momentum", "adam") for case in plain]
     if args.only:
         cases = [c for c in cases if c.name in args.only]
 
@@ -229,8 +310,9 @@ def main(argv=None) -> int:
     print("environment: " + (", ".join(f"{k}={v}" for k, v in shown.items()) or "no BLAS variables set"))
     print(f"best of {args.repeats} runs of ~{args.seconds:g} s each; engine = TrainingSession.run_updates(n)\n")
 
-    header = (f"{'net':<12} {'activations / loss':<26} {'batch':>5} {'engine upd/s':>13} "
-              f"{'minimal upd/s':>14} {'engine/minimal':>15} {'overhead/upd':>13}  target")
+    header = (f"{'net':<12} {'activations / loss':<26} {'optimizer':<9} {'batch':>5} {'engine upd/s':>13} "
+              f"{'minimal upd/s':>14} {'engine/minimal':>15} {'overhead/upd':>13}  target        "
+              f"{'torch upd/s':>12} {'engine/torch':>13}")
     print(header)
     print("-" * len(header))
     status = 0
@@ -241,18 +323,24 @@ def main(argv=None) -> int:
             print(f"{case.name}: the engine and the minimal loop disagree (relative difference {diff:.3g})")
             status = 1
             continue
-        rates = timed({"engine": engine_runner(scenario), "minimal": minimal_runner(scenario)},
-                      args.seconds, args.repeats)
+        runs = {"engine": engine_runner(scenario), "minimal": minimal_runner(scenario)}
+        torch_run = torch_runner(scenario) if scenario.optimizer.name != "sgd" else None
+        if torch_run is not None:
+            runs["torch"] = torch_run
+        rates = timed(runs, args.seconds, args.repeats)
         engine, minimal = rates["engine"], rates["minimal"]
         ratio = engine / minimal
         overhead_us = (1 / engine - 1 / minimal) * 1e6
         layers = "-".join(map(str, scenario.layers))
         kind = f"{'/'.join(scenario.activations)} {scenario.loss}"
         verdict = "ok" if ratio >= case.target else "MISSED"
-        print(f"{layers:<12} {kind:<26} {scenario.effective_batch_size:>5} {engine:>13,.0f} "
-              f"{minimal:>14,.0f} {ratio:>15.2f} {overhead_us:>10.1f} us  >= {case.target:g} {verdict}",
-              flush=True)
-    print("\noverhead/upd = 1/engine - 1/minimal: the engine's extra time per update.")
+        vs_torch = (f"{rates['torch']:>12,.0f} {engine / rates['torch']:>13.2f}" if "torch" in rates
+                    else f"{'-':>12} {'-':>13}")
+        print(f"{layers:<12} {kind:<26} {scenario.optimizer.name:<9} {scenario.effective_batch_size:>5} "
+              f"{engine:>13,.0f} {minimal:>14,.0f} {ratio:>15.2f} {overhead_us:>10.1f} us  "
+              f">= {case.target:g} {verdict:<6} {vs_torch}", flush=True)
+    print("\noverhead/upd = 1/engine - 1/minimal: the engine's extra time per update."
+          "\ntorch: PyTorch CPU eager, float64, torch.optim.Adam / SGD(momentum) on the same nets and batches.")
     return status
 
 

@@ -1,6 +1,6 @@
 """How responsive is the app?  First frame, key-to-redraw latency, continue-mode throughput.
 
-    .venv/bin/python benchmarks/tui.py [--cycles 25] [--seconds 3] [--runs 5] [--no-tmux] [--blas-default]
+    .venv/bin/python benchmarks/tui.py [--cycles 25] [--seconds 3] [--runs 5] [--no-tmux] [--blas-one]
     .venv/bin/python benchmarks/tui.py --profile keys|continue [--net seed|xor|784]   (cProfile instead)
 
 The app is driven in-process by Textual's pilot (``app.run_test``), with a
@@ -35,9 +35,9 @@ Measured:
     the small net.  A third run shows the UI thread's share of wall time per
     method while continuing.
 
-BLAS runs on one thread unless ``--blas-default``: on a machine with two CPUs
-and other load, OpenBLAS's threads make a 784x128 product 50 times slower at
-random, which drowns everything else measured here.
+BLAS threads are what users get: the app chooses them itself
+(bp_tui/engine/threads.py: one thread for large networks).  ``--blas-one``
+forces one thread through the environment instead, as this script used to.
 
 A script, not a test: it prints a table with PASS/MISS per target and exits 0.
 On a loaded machine with few CPUs every figure moves; run it twice.
@@ -63,12 +63,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# One BLAS thread unless asked otherwise (before NumPy is imported): on a machine with
-# few CPUs, OpenBLAS's threads fight the app's own two threads (and any other load),
-# and a 784x128 product then slows down 50-fold at random.  --blas-default keeps the
-# library's own thread count.
+# What users run unless --blas-one (before NumPy is imported): the app chooses its
+# BLAS threads (engine/threads.py).
 BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-if "--blas-default" not in sys.argv:
+if "--blas-one" in sys.argv:
     for _name in BLAS_VARS:
         os.environ.setdefault(_name, "1")
 
@@ -546,8 +544,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="wall time of each throughput run")
     parser.add_argument("--runs", type=int, default=5, help="runs of each first-frame measurement")
     parser.add_argument("--no-tmux", action="store_true", help="skip the cold start under tmux")
-    parser.add_argument("--blas-default", action="store_true",
-                        help="keep the BLAS library's thread count (default: OPENBLAS_NUM_THREADS=1 etc.)")
+    parser.add_argument("--blas-one", action="store_true",
+                        help="force OPENBLAS_NUM_THREADS=1 etc. (default: the app's own choice, as users run it)")
     parser.add_argument("--profile", metavar="WHAT", help="profile keys (any key name) or 'continue' instead")
     parser.add_argument("--net", default="784", choices=("seed", "xor", "784"), help="network to profile")
     args = parser.parse_args()
@@ -624,7 +622,7 @@ def main() -> int:
 
     width = [max(len(r[i]) for r in rows) for i in range(4)]
     print()
-    blas = ", ".join(f"{n}={os.environ[n]}" for n in BLAS_VARS if n in os.environ) or "BLAS default threads"
+    blas = ", ".join(f"{n}={os.environ[n]}" for n in BLAS_VARS if n in os.environ) or "BLAS threads: the app's choice"
     print(f"bp-tui responsiveness  (Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
           f"terminal {SIZE[0]}x{SIZE[1]}, {blas})")
     header = ("measure", "value", "target", "")

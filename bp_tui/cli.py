@@ -71,6 +71,17 @@ def count(text: str) -> int:
     return value
 
 
+def megabytes(text: str) -> float:
+    """A memory size in MiB, 1 to 1,000,000 (``--history-mb``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text[:20]!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be from 1 to 1000000 megabytes, got {text[:20]}")
+    return value
+
+
 #: ``--size`` bounds: big enough for any screen, small enough to render in seconds.
 MIN_SIZE, MAX_SIZE = (20, 10), (1000, 500)
 
@@ -111,10 +122,12 @@ def configure_trace(parser: argparse.ArgumentParser) -> None:
 
 def run_trace(args: argparse.Namespace) -> int:
     from .engine import TrainingSession, load_scenario
-    from .engine.trace import dumps, trace_records
+    from .engine.threads import use_threads_for
+    from .engine.trace import trace_lines
 
-    session = TrainingSession(load_scenario(args.scenario))
-    _emit(dumps(record) + "\n" for record in trace_records(session, args.updates))
+    scenario = load_scenario(args.scenario)
+    use_threads_for(scenario)  # BLAS threads for this network, not the machine's default
+    _emit(trace_lines(TrainingSession(scenario), args.updates))
     return 0
 
 
@@ -154,16 +167,53 @@ def configure_explain(parser: argparse.ArgumentParser) -> None:
                         help="only this parameter's gradient and update, e.g. W2[1,0] or b2[0]")
 
 
+def run_explain(args: argparse.Namespace) -> int:
+    from .engine import load_scenario
+    from .engine.explain import explain_update
+
+    _emit((explain_update(load_scenario(args.scenario), args.update, args.weight),))
+    return 0
+
+
+def port(text: str) -> int:
+    """A TCP port, 1..65535."""
+    value = count(text)
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
+    return value
+
+
+def start_options(parser: argparse.ArgumentParser) -> None:
+    """Deep links, for the app and for ``serve``: where the app opens."""
+    parser.add_argument("--goto", default=None, metavar="N", help="open after update N (0: the start)")
+    parser.add_argument("--select", default=None, metavar="NAME",
+                        help="open with this weight selected, e.g. W1[0,1] or b2[0]")
+    parser.add_argument("--present", action="store_true",
+                        help="open in presenter mode: the equation large, one sentence per phase, high contrast")
+
+
 def configure_serve(parser: argparse.ArgumentParser) -> None:
     scenario_argument(parser, optional=True)
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=count, default=8000, metavar="P", help="port (default: 8000)")
+    parser.add_argument("--port", type=port, default=8000, metavar="P", help="port (default: 8000)")
     parser.add_argument("--public-url", default=None, metavar="URL",
-                        help="the address browsers use, when behind a proxy")
+                        help="the address browsers use (default http://HOST:PORT): set it when listening on "
+                             "0.0.0.0 or behind a proxy")
+    start_options(parser)
 
 
-def not_implemented(args: argparse.Namespace) -> int:
-    raise UsageError(f"{PROG} {args.command}: not implemented yet")
+def run_serve(args: argparse.Namespace) -> int:
+    from .engine import load_scenario, resolve_scenario
+    from .ui.deep_link import check_start
+    from .ui.serve import check_listen, check_public_url, serve, session_command
+
+    scenario = load_scenario(args.scenario)  # every check before the server starts
+    check_start(scenario, args.goto, args.select, args.present)
+    public_url = check_public_url(args.public_url)
+    check_listen(args.host, args.port)
+    command = session_command(resolve_scenario(args.scenario), args.goto, args.select, args.present)
+    serve(command, args.host, args.port, public_url, f"bp-tui: {scenario.title}")
+    return 0
 
 
 def configure_screenshot(parser: argparse.ArgumentParser) -> None:
@@ -191,14 +241,35 @@ def run_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def configure_compare(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("first", metavar="A", help="a scenario file or a bundled scenario's name")
+    parser.add_argument("second", metavar="B", help="another, with the same layers")
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from .engine import load_scenario
+    from .engine.compare import Comparison
+
+    comparison = Comparison(load_scenario(args.first), load_scenario(args.second))  # validated before any UI
+    from .ui.compare_app import CompareApp
+
+    return CompareApp(comparison).run() or 0
+
+
 def run_app(argv: list[str]) -> int:
     args = _app_parser().parse_args(argv)
     from .engine import load_scenario
 
     scenario = load_scenario(args.scenario)  # validated before any UI starts
+    if args.history_mb is not None:  # read by the timeline (engine/timeline.py)
+        os.environ["BP_TUI_HISTORY_MB"] = str(args.history_mb)
+    from .ui.deep_link import apply_start, check_start
+
+    start = check_start(scenario, args.goto, args.select, args.present)
     from .ui.app import create_app
 
     app = create_app(scenario)
+    apply_start(app, start)
     app.run()  # a crash inside prints its traceback as the app exits
     return app.return_code or 0  # 1 after a crash (Textual sets it)
 
@@ -218,14 +289,17 @@ def _app_parser() -> argparse.ArgumentParser:
     listing = "\n".join(f"  {c.name:<{width}}{c.summary}" for c in COMMANDS.values())
     parser = _Parser(
         prog=PROG,
-        usage=f"{PROG} [-h] [--version] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
+        usage=f"{PROG} [-h] [--version] [--history-mb MB] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
         description="A terminal step-through debugger for backpropagation. "
                     "With no command, opens the debugger on SCENARIO.",
         epilog=f"commands:\n{listing}\n\n'{PROG} COMMAND --help' shows a command's options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     scenario_argument(parser, optional=True)
+    start_options(parser)
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--history-mb", type=megabytes, default=None, metavar="MB",
+                        help="memory for time travel's checkpoints (default 188): more makes far jumps faster")
     return parser
 
 
@@ -248,9 +322,16 @@ def _emit(texts) -> None:
     out = sys.stdout
     if out is None:
         raise UsageError(f"{PROG}: standard output is closed")
+    raw = getattr(out, "buffer", None)
     try:
         for text in texts:
-            out.write(text)
+            if isinstance(text, bytes):  # the trace's lines: megabytes, written as they are
+                if raw is None:
+                    out.write(text.decode("ascii"))
+                else:
+                    raw.write(text)
+            else:
+                out.write(text)
         out.flush()
     except BrokenPipeError:
         raise
@@ -313,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
 
 register("trace", "train headless and print one JSON line per update", configure_trace, run_trace)
 register("check", "validate scenario files (exit 0 when all are valid)", configure_check, run_check)
-register("explain", "one update as a Markdown worked example", configure_explain, not_implemented)
-register("serve", "serve the app to web browsers", configure_serve, not_implemented)
+register("explain", "one update as a Markdown worked example", configure_explain, run_explain)
+register("serve", "serve the app to web browsers, one session per tab", configure_serve, run_serve)
 register("screenshot", "render the app after a key sequence to an SVG file", configure_screenshot, run_screenshot)
+register("compare", "two runs side by side, stepped by the same keys", configure_compare, run_compare)

@@ -112,12 +112,3 @@ ACTIVATIONS: dict[str, Activation] = {
     cls.name: cls() for cls in (Identity, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax)
 }
 
-
-def activation(name: str) -> Activation:
-    """The activation called ``name``; unknown names list the valid ones."""
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise KeyError(
-            f"unknown activation {name!r} (expected one of {', '.join(ACTIVATIONS)})"
-        ) from None

@@ -6,9 +6,10 @@
  3. slope of activation function at the node it feeds into."
 
 ``weight_breakdown`` gives these per sample of the batch, their products,
-the batch mean (= the gradient) and the update ``w - learning_rate x
-gradient``.  ``loss_slope_assembly`` shows how a hidden node's loss slope was
-built from the next layer ("go back one layer at a time").
+the batch mean (= the gradient) and the update the optimizer makes of it
+(SGD: ``w - learning_rate x gradient``), with its numbers.
+``loss_slope_assembly`` shows how a hidden node's loss slope was built from
+the next layer ("go back one layer at a time").
 
 Both read a ``BatchView`` (the session's ``state.current`` or
 ``state.applied``) and return plain frozen records.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import ACTIVATIONS
+from .optimizers import Optimizer, UpdateStep
 from .params import Param
 from .state import BatchView
 
@@ -40,15 +42,19 @@ class WeightBreakdown:
     product: np.ndarray
     mean: float  # mean of the products over the batch
     gradient: float  # the gradient the update applies (equal to ``mean``)
-    learning_rate: float
     weight: float  # before the update
-    new_weight: float  # weight - learning_rate x gradient
+    update: UpdateStep  # the optimizer's step for this entry, with its numbers
     at_zero: np.ndarray  # samples where a (leaky) ReLU node sat exactly at 0
     slopes_combined: bool  # softmax + cross_entropy: loss slope is p - t, activation slope 1
 
     @property
     def is_bias(self) -> bool:
         return self.param.is_bias
+
+    @property
+    def new_weight(self) -> float:
+        """After the update: the value the optimizer gives (or gave) it."""
+        return self.update.new_value
 
 
 @dataclass(frozen=True)
@@ -69,9 +75,10 @@ class LossSlopeAssembly:
     loss_slope: np.ndarray  # (n_samples,) = product summed over the next layer
 
 
-def weight_breakdown(batch: BatchView, param: Param, learning_rate: float,
-                     activation: str) -> WeightBreakdown | None:
-    """The three factors for the weight or bias entry ``param``.
+def weight_breakdown(batch: BatchView, param: Param, activation: str,
+                     optimizer: Optimizer) -> WeightBreakdown | None:
+    """The three factors for the weight or bias entry ``param``, and the
+    ``optimizer``'s update of it (from the batch's weights and optimizer state).
 
     None until the backward phase of its layer is done for this batch.
     """
@@ -87,14 +94,14 @@ def weight_breakdown(batch: BatchView, param: Param, learning_rate: float,
     with np.errstate(all="ignore"):  # non-finite values (a diverging run) must not warn
         product = node_value * loss_slope * activation_slope
         mean = float(np.mean(product))
-        new_weight = weight - learning_rate * gradient
+        update = optimizer.explain(param, weight, gradient, batch.optimizer_state)
     relu_like = activation in ("relu", "leaky_relu")
     at_zero = (batch.pre_activations[layer][:, j] == 0) if relu_like else np.zeros(n, dtype=bool)
     return WeightBreakdown(
         param=param, sample_indices=batch.sample_indices,
         node_value=node_value, loss_slope=loss_slope, activation_slope=activation_slope,
         product=product, mean=mean, gradient=gradient,
-        learning_rate=learning_rate, weight=weight, new_weight=new_weight,
+        weight=weight, update=update,
         at_zero=np.asarray(at_zero), slopes_combined=ACTIVATIONS[activation].combined_with_loss,
     )
 

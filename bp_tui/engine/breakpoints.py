@@ -1,21 +1,12 @@
 """Breakpoints: when ``continue`` stops, preset in a scenario or set in the app.
 
 A non-finite loss, weight, gradient or node value always stops ``continue``;
-the others are off unless the file (or the user, in the app) turns them on:
+the others are off unless the file (``[breakpoints]``, see
+``breakpoint_settings``) or the user, in the app, turns them on.
 
-```toml
-[breakpoints]
-loss_up = true            # the loss went up this update
-dead_relu = true          # a (leaky) ReLU unit was never positive for a whole epoch
-gradient_norm = 10.0      # the gradient's norm exceeded this
-flat_tolerance = 1e-6     # the loss changed by less than this ...
-flat_updates = 50         # ... over the last this many updates (default 20)
-at_update = 100           # stop when this many updates are done
-at_epoch = 3              # stop when this epoch is done
-```
-
-``read_breakpoints`` validates that table; ``BreakpointChecker`` looks at each
-update once applied and says which breakpoint fired.  It only reads what the
+``read_breakpoints`` reads that table into a ``BreakpointSettings``;
+``BreakpointChecker`` looks at each update once applied and says which
+breakpoint fired, and where.  It only reads what the
 session computed, so it can follow every update of a long ``continue``.
 """
 
@@ -23,43 +14,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
+from .breakpoint_settings import DEFAULTS, KEYS, KINDS, BreakpointSettings, SettingError
 from .fields import Table
 from .params import Node, Param
-from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase
+from .state import BACKWARD, FORWARD, UPDATE, BatchRecord, Phase
 
-BREAKPOINT_KEYS = ("loss_up", "dead_relu", "gradient_norm", "flat_tolerance", "flat_updates",
-                   "at_update", "at_epoch")
-FLAT_UPDATES_DEFAULT = 20
-#: What ``set(kind, True)`` turns on when the kind had no setting before.
-DEFAULTS = {"gradient_norm": 10.0, "flat": (1e-6, FLAT_UPDATES_DEFAULT)}
 #: Units named in a dead-ReLU message before "and n more" (one line).
 MAX_NAMED = 6
 _RELU_LIKE = ("relu", "leaky_relu")
 
 
-def read_breakpoints(table: Table | None) -> dict:
-    """The breakpoints a scenario presets, validated; ``{}`` when none."""
+def read_breakpoints(table: Table | None) -> BreakpointSettings:
+    """The breakpoints a scenario presets, checked by the settings' own rules."""
     if table is None:
-        return {}
-    table.only_keys(BREAKPOINT_KEYS)
-    settings: dict = {}
-    for key in ("loss_up", "dead_relu"):
-        if key in table.data and table.boolean(key):
-            settings[key] = True
-    if "gradient_norm" in table.data:
-        settings["gradient_norm"] = table.number("gradient_norm", positive=True)
-    if "flat_tolerance" in table.data:
-        settings["flat_tolerance"] = table.number("flat_tolerance", positive=True)
-        settings["flat_updates"] = table.integer("flat_updates", FLAT_UPDATES_DEFAULT, minimum=2)
-    elif "flat_updates" in table.data:
-        raise table.fail(table.where("flat_updates"), "only used with flat_tolerance")
-    for key in ("at_update", "at_epoch"):
-        if key in table.data:
-            settings[key] = table.integer(key, minimum=1)
-    return settings
+        return BreakpointSettings()
+    table.only_keys(KEYS)
+    try:
+        return BreakpointSettings.from_values(table.data)
+    except SettingError as error:
+        raise table.fail(table.where(error.key), error.what) from None
 
 
 @dataclass(frozen=True)
@@ -112,18 +89,16 @@ class BreakpointChecker:
     order of ``PRIORITY``; its ``also`` names the others.
     """
 
-    #: The kinds the user can turn on and off, in display order.
-    KINDS = {"loss_up": "loss went up", "dead_relu": "dead ReLU for a whole epoch",
-             "gradient_norm": "gradient norm too large", "flat": "loss flat",
-             "at_update": "at update", "at_epoch": "at end of epoch"}
+    KINDS = KINDS  # the kinds the user can turn on and off, in display order
     PRIORITY = ("non_finite", "gradient_norm", "loss_up", "dead_relu", "flat", "at_update", "at_epoch")
 
-    def __init__(self, settings: dict, depth: int, activations: tuple[str, ...], batches_per_epoch: int):
+    def __init__(self, settings: BreakpointSettings, depth: int, activations: tuple[str, ...],
+                 batches_per_epoch: int):
         names = tuple(activations)[-depth:]  # SessionState.activations has a "" in front
         self.depth, self.batches_per_epoch = depth, batches_per_epoch
         self.relu_layers = [l for l in range(1, depth + 1) if names[l - 1] in _RELU_LIKE]
-        self.settings: dict = dict(settings)
-        self._remembered: dict = {}  # settings turned off, restored by set(kind, True)
+        self.settings = settings
+        self._remembered: dict[str, Any] = {}  # settings turned off, restored by set(kind, True)
         self.reset()
 
     def reset(self) -> None:
@@ -133,48 +108,55 @@ class BreakpointChecker:
         self._flat_fired: int | None = None
 
     def enabled(self, kind: str) -> bool:
-        return kind == "non_finite" or ("flat_tolerance" if kind == "flat" else kind) in self.settings
+        return self.settings.enabled(kind)
+
+    def use(self, settings: BreakpointSettings) -> None:
+        """Settings made elsewhere (the dialog), already checked by their type."""
+        for kind in KINDS:
+            if self.settings.enabled(kind) and not settings.enabled(kind):
+                self._remembered[kind] = self.settings.setting(kind)
+        if settings.setting("flat") != self.settings.setting("flat"):
+            self._flat_fired = None
+        self.settings = settings
 
     def set(self, kind: str, value) -> None:
         """Turn a breakpoint off (False/None), on (True: its last setting, or
-        the default), or on with a setting: a number for gradient_norm, a pair
-        (tolerance, updates) or a tolerance for flat, an integer for
-        at_update/at_epoch.  ValueError (one line) for anything else."""
-        if kind == "non_finite" and (value is False or value is None):
-            raise ValueError("the NaN/inf breakpoint is always on")
-        if kind == "non_finite":
-            return
-        if kind not in self.KINDS:
-            raise ValueError(f"unknown breakpoint {kind!r} (expected one of {', '.join(self.KINDS)})")
-        keys = ("flat_tolerance", "flat_updates") if kind == "flat" else (kind,)
-        if value is False or value is None:
-            old = {k: self.settings.pop(k) for k in keys if k in self.settings}
-            self._remembered[kind] = old or self._remembered.get(kind)
-        elif value is True and kind not in ("loss_up", "dead_relu"):
-            if self._remembered.get(kind) is None and kind not in DEFAULTS:
-                raise ValueError(f"{kind} needs a number")
-            self.settings.update(self._remembered.get(kind) or _setting(kind, DEFAULTS[kind]))
-        else:
-            self.settings.update(_setting(kind, value))
-        if kind == "flat":
-            self._flat_fired = None
+        the default), or on with a setting (see ``BreakpointSettings.turned``).
+        ``SettingError`` (one line) for anything else."""
+        self.use(self.changed([(kind, value)]))
+
+    def changed(self, changes) -> BreakpointSettings:
+        """The settings after ``(kind, value)`` changes as ``set`` takes them,
+        all checked; nothing is applied (``use`` does that)."""
+        settings = self.settings
+        for kind, value in changes:
+            if kind == "non_finite":
+                if value is False or value is None:
+                    raise SettingError(kind, "the NaN/inf breakpoint is always on")
+                continue
+            if value is True:
+                value = self._remembered.get(kind) or DEFAULTS.get(kind)
+                if value is None:
+                    raise SettingError(kind, "needs a number")
+            settings = settings.turned(kind, value)
+        return settings
 
     def describe(self) -> list[tuple[str, str, bool]]:
         """``(kind, label with its setting, enabled)``: NaN/inf first, then ``KINDS``."""
         s = self.settings
         rows = [("non_finite", "NaN/inf anywhere (always on)", True)]
-        for kind, label in self.KINDS.items():
-            on = self.enabled(kind)
+        for kind, label in KINDS.items():
+            on = s.enabled(kind)
             if on and kind == "gradient_norm":
-                label = f"gradient norm > {_number(s[kind])}"
+                label = f"gradient norm > {_number(s.gradient_norm)}"
             elif on and kind == "flat":
-                label = f"loss flat: changed < {_number(s['flat_tolerance'])} over {s['flat_updates']} updates"
+                label = f"loss flat: changed < {_number(s.flat_tolerance)} over {s.flat_updates} updates"
             elif on and kind in ("at_update", "at_epoch"):
-                label = f"{label} {s[kind]}"
+                label = f"{label} {s.setting(kind)}"
             rows.append((kind, label, on))
         return rows
 
-    def observe(self, update: int, applied: BatchView, loss_history: np.ndarray) -> BreakpointHit | None:
+    def observe(self, update: int, applied: BatchRecord, loss_history: np.ndarray) -> BreakpointHit | None:
         """Look at update ``update`` (1-based), just applied: the hit that
         matters most, or None.  Call once per update, in order, with the
         session's ``loss_history`` (``update`` losses)."""
@@ -183,27 +165,27 @@ class BreakpointChecker:
         s, losses = self.settings, np.asarray(loss_history, dtype=float)
         hits = [self._non_finite(update, applied, where)]
         with np.errstate(all="ignore"):
-            if "gradient_norm" in s and (norm := gradient_norm(applied)) > s["gradient_norm"]:
+            if s.gradient_norm is not None and (norm := gradient_norm(applied)) > s.gradient_norm:
                 hits.append(BreakpointHit("gradient_norm", f"gradient norm {_number(norm)} > "
-                                          f"{_number(s['gradient_norm'])} in {where}", update))
-            if s.get("loss_up") and len(losses) >= 2 and losses[-1] > losses[-2]:
+                                          f"{_number(s.gradient_norm)} in {where}", update))
+            if s.loss_up and len(losses) >= 2 and losses[-1] > losses[-2]:
                 hits.append(BreakpointHit("loss_up", f"loss went up: {_number(losses[-2])} -> "
                                           f"{_number(losses[-1])} in {where}", update))
-            if s.get("dead_relu") and dead:
+            if s.dead_relu and dead:
                 named = "; ".join(f"layer {l} {_nodes(nodes)}" for l, nodes in dead)
                 hits.append(BreakpointHit("dead_relu", f"dead ReLU: {named} never positive in all of "
                                           f"epoch {applied.epoch}, at {where}", update))
-            if "flat_tolerance" in s:
+            if s.flat_tolerance is not None:
                 hits.append(self._flat(update, losses, where))
-        if s.get("at_update") == update:
+        if s.at_update == update:
             hits.append(BreakpointHit("at_update", f"at update {update}: {where}", update))
-        if s.get("at_epoch") == applied.epoch and applied.batch == self.batches_per_epoch:
+        if s.at_epoch == applied.epoch and applied.batch == self.batches_per_epoch:
             hits.append(BreakpointHit("at_epoch", f"end of epoch {applied.epoch}: {where}", update))
         hits = sorted((h for h in hits if h is not None), key=lambda h: self.PRIORITY.index(h.kind))
         return replace(hits[0], also=tuple(h.kind for h in hits[1:])) if hits else None
 
     def _flat(self, update: int, losses: np.ndarray, where: str) -> BreakpointHit | None:
-        K, tolerance = self.settings["flat_updates"], self.settings["flat_tolerance"]
+        K, tolerance = self.settings.flat_updates, self.settings.flat_tolerance
         if self._flat_fired is not None and not 0 < update - self._flat_fired:
             self._flat_fired = None  # the session went back: start over
         if len(losses) < K + 1 or (self._flat_fired is not None and update - self._flat_fired < K):
@@ -217,7 +199,7 @@ class BreakpointChecker:
             "flat", f"loss flat: changed by {_number(change)} < {_number(tolerance)} "
                     f"over the last {K} updates, at {where}", update)
 
-    def _gather_relu(self, update: int, applied: BatchView) -> list[tuple[int, list[int]]]:
+    def _gather_relu(self, update: int, applied: BatchRecord) -> list[tuple[int, list[int]]]:
         """Add this batch to the epoch's "ever positive" record; at the
         epoch's last batch, the units that never were (when seen whole)."""
         in_order = self._last_update is not None and update == self._last_update + 1
@@ -237,7 +219,7 @@ class BreakpointChecker:
         self._ever_positive = None
         return [(l, nodes) for l, nodes in dead if nodes]
 
-    def _non_finite(self, update: int, applied: BatchView, where: str) -> BreakpointHit | None:
+    def _non_finite(self, update: int, applied: BatchRecord, where: str) -> BreakpointHit | None:
         """The first non-finite value in phase order (see ``_places``)."""
         if _all_finite(applied):
             return None
@@ -282,7 +264,7 @@ def _place(what: str, layer: int, at: tuple[int, ...]) -> tuple[Param | Node | N
     return Node(layer, at[1]), at[0]
 
 
-def _all_finite(a: BatchView) -> bool:
+def _all_finite(a: BatchRecord) -> bool:
     """A quick screen: True means nothing in the update is NaN or inf.
 
     Enough to look at the pre-activations (an activation of finite numbers
@@ -300,7 +282,7 @@ def _all_finite(a: BatchView) -> bool:
     return math.isfinite(total)
 
 
-def _places(a: BatchView, L: int):
+def _places(a: BatchRecord, L: int):
     """``(phase, what, layer, array)`` in the order the update computed them:
     forward 1..L and the loss, backward L..1, the update.  Per-node arrays
     have one row per sample of the batch."""
@@ -319,34 +301,7 @@ def _places(a: BatchView, L: int):
         yield Phase(UPDATE), "bias", l, a.biases_after and a.biases_after[l]
 
 
-def _positive(x, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x <= 0:
-        raise ValueError(f"{what} must be a number greater than 0, got {x!r}")
-    return float(x)
-
-
-def _integer(x, what: str, minimum: int) -> int:
-    if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < minimum:
-        raise ValueError(f"{what} must be an integer of at least {minimum}, got {x!r}")
-    return int(x)
-
-
-def _setting(kind: str, value) -> dict:
-    """The settings entries for ``set(kind, value)``, checked as the file's are."""
-    if kind in ("loss_up", "dead_relu"):
-        if value is not True:
-            raise ValueError(f"{kind} is turned on with True, got {value!r}")
-        return {kind: True}
-    if kind == "gradient_norm":
-        return {kind: _positive(value, kind)}
-    if kind == "flat":
-        tolerance, updates = value if isinstance(value, tuple) else (value, FLAT_UPDATES_DEFAULT)
-        return {"flat_tolerance": _positive(tolerance, "flat_tolerance"),
-                "flat_updates": _integer(updates, "flat_updates", 2)}
-    return {kind: _integer(value, kind, 1)}
-
-
-def gradient_norm(batch: BatchView) -> float:
+def gradient_norm(batch: BatchRecord) -> float:
     """sqrt(sum of squares of every weight and bias gradient of the batch)."""
     grads = [g for g in batch.grad_weights[1:] + batch.grad_biases[1:] if g is not None]
     with np.errstate(all="ignore"):

@@ -11,19 +11,35 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from . import gradcheck
 from .breakpoints import BreakpointChecker, BreakpointHit
+from .gradcheck import GradCheck, NetworkCheck
 from .params import Node, Param
 from .scenario import Scenario
 from .session import TrainingSession
-from .state import Phase
+from .state import BatchView, Phase, gradient_batch
 from .timeline import Timeline
 
-#: What can be pinned: a weight or bias entry, or a node (its batch mean).
-Watch = Param | Node
+
+@dataclass(frozen=True)
+class StateWatch:
+    """One entry of the optimizer's state: momentum's ``v`` of ``W1[1,0]``, Adam's ``m`` or ``s``."""
+
+    slot: str
+    param: Param
+
+    @property
+    def name(self) -> str:
+        return f"{self.slot} of {self.param.name}"
+
+
+#: What can be pinned: a weight or bias entry, a node (its batch mean), or an optimizer state entry.
+Watch = Param | Node | StateWatch
 
 
 class Watches:
@@ -59,6 +75,8 @@ class Watches:
             if session.applied is None:
                 return np.nan
             return float(np.mean(session.applied.node_values[watch.layer][:, watch.j]))
+        if isinstance(watch, StateWatch):  # after the update, like a weight
+            return session.optimizer.state.value(watch.slot, watch.param)
         return watch.value(session.W, session.b)
 
     def view(self, updates_done: int) -> list[tuple[Watch, np.ndarray]]:
@@ -76,6 +94,19 @@ class Debugger:
                                              s.schedule.batches_per_epoch)
         self.watches = Watches()
         self.last_hit: BreakpointHit | None = None
+
+    def toggle_state_watch(self, param: Param) -> tuple[list[StateWatch], bool]:
+        """Pin (or unpin) the optimizer's state of entry ``param``: momentum's v, Adam's m and s.
+
+        Returns the watches and whether they are now pinned; no watches for an
+        optimizer that keeps no state (SGD).
+        """
+        watches = [StateWatch(slot, param) for slot in self.session.optimizer.slots]
+        pinned = bool(watches) and watches[0] not in self.watches.series
+        for watch in watches:
+            if (watch in self.watches.series) != pinned:
+                self.watches.toggle(watch, self.session)
+        return watches, pinned
 
     # ---------------------------------------------------------------- moves
     def _moved(self, observed: bool = False) -> None:
@@ -126,18 +157,44 @@ class Debugger:
         return None
 
     def goto_epoch(self, epoch: int, **run: Any) -> BreakpointHit | None:
-        """To the end of ``epoch`` (1-based; 0 is the start), as ``goto_update``."""
-        return self.goto_update(epoch * self.session.schedule.batches_per_epoch, **run)
+        """Just after epoch ``epoch``'s last update (0: the start), as ``goto_update``."""
+        return self.goto_update(self.session.schedule.epoch_end(epoch), **run)
+
+    def epoch_end(self) -> int:
+        """The update that ends the epoch under way: ``run(until_update=...)``
+        there finishes the epoch (``e``)."""
+        return self.session.schedule.next_epoch_end(self.session.updates_done)
 
     def reset(self) -> None:
         self.timeline.reset()
         self.last_hit = None
         self._moved()
 
+    # --------------------------------------------------------------- checks
+    def gradient_batch(self, layer: int) -> BatchView | None:
+        """The batch whose gradient of ``layer`` the breakdown shows (see ``state.gradient_batch``)."""
+        s = self.session
+        return gradient_batch(s.current.view(), None if s.applied is None else s.applied.view(), layer)
+
+    def check_weight(self, param: Param) -> GradCheck | None:
+        """Check the gradient of ``param`` on screen; None before any backward pass reached it.
+
+        The check reads an immutable view: a UI may take the view under its
+        lock and run ``gradcheck.check_weight`` on it outside."""
+        batch = self.gradient_batch(param.layer)
+        sc = self.scenario
+        return None if batch is None else gradcheck.check_weight(batch, param, sc.activations, sc.loss)
+
+    def check_network(self) -> NetworkCheck | None:
+        """Every weight's check on the batch the breakdown shows for the first layer (``V``)."""
+        batch = self.gradient_batch(1)
+        sc = self.scenario
+        return None if batch is None else gradcheck.check_network(batch, sc.activations, sc.loss)
+
     # ------------------------------------------------------------------ run
     def _observe(self) -> BreakpointHit | None:
         s = self.session
-        hit = self.breakpoints.observe(s.updates_done, s.applied, s.loss_history)  # a pass reads as a BatchView
+        hit = self.breakpoints.observe(s.updates_done, s.applied, s.loss_history)  # the pass itself: a BatchRecord
         if hit is not None and hit.kind == "non_finite" and not hit.also and self._seen_non_finite(hit):
             hit = None  # already broken: stop where it started, not on every update after
         self.last_hit = hit or self.last_hit

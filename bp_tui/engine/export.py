@@ -14,6 +14,7 @@ in it is ever executed.
 
 from __future__ import annotations
 
+import io
 import lzma
 import os
 import zipfile
@@ -31,9 +32,6 @@ from .params import all_params
 from .scenario import Scenario, load_scenario
 from .session import TrainingSession
 from .trace import dumps, trace_records
-
-#: ``progress(done, total)``, called as a long write goes (a UI's progress bar).
-Progress = Callable[[int, "int | None"], None]
 
 
 class ExportError(Exception):
@@ -68,11 +66,8 @@ def trace_lines(scenario, updates: int | None = None) -> Iterator[str]:
         yield dumps(record)
 
 
-def write_trace(path, scenario, updates: int | None = None, progress: Progress | None = None) -> int:
-    """The trace as a JSON Lines file; returns how many lines were written.
-
-    ``progress(lines written, updates)`` after each line (it may raise to
-    stop: the file is then left as it was)."""
+def write_trace(path, scenario, updates: int | None = None) -> int:
+    """The trace as a JSON Lines file; returns how many lines were written."""
     count = 0
 
     def write(handle):
@@ -80,8 +75,6 @@ def write_trace(path, scenario, updates: int | None = None, progress: Progress |
         for line in trace_lines(scenario, updates):
             handle.write(line + "\n")
             count += 1
-            if progress is not None:
-                progress(count, updates)
 
     atomic_write(path, write)
     return count
@@ -91,41 +84,59 @@ def _floats(array) -> list[str]:
     return [repr(x) for x in np.asarray(array, dtype=float).ravel().tolist()]  # repr round-trips
 
 
-def write_csv(path, scenario, updates: int | None = None, progress: Progress | None = None) -> int:
-    """One row per update: update, epoch, batch, loss, then every weight after
-    the update (``W1[0,1]``: matrix 1, from node 0 to node 1; quoted, as it
-    holds a comma) and every bias (``b1[0]``), at full float64 precision.  Returns the rows written, header
-    not counted.  ``progress(rows written, updates)`` as ``write_trace``'s."""
+def csv_lines(scenario, updates: int | None = None) -> Iterator[str]:
+    """The CSV's lines (without line ends), header first: one row per update: update,
+    epoch, batch, loss, then every weight after the update (``W1[0,1]``: matrix 1, from
+    node 0 to node 1; quoted, as it holds a comma) and every bias (``b1[0]``), at full
+    float64 precision.  (A served app delivers these as a download.)"""
     session = _session(scenario)
     s = session.scenario
     params = sorted(all_params(s.layers, s.bias), key=lambda p: p.is_bias)  # weights first, then biases
     header = ["update", "epoch", "batch", "loss"] + [p.name for p in params]
+    yield ",".join(f'"{name}"' if "," in name else name for name in header)
     count = 0
+    while not session.finished and (updates is None or count < updates):
+        session.finish_update()
+        a = session.applied.view()
+        row = [str(session.updates_done), str(a.epoch), str(a.batch), repr(float(a.batch_loss))]
+        row += [x for w in a.weights_after[1:] for x in _floats(w)]
+        row += [x for b in a.biases_after[1:] if b is not None for x in _floats(b)]
+        yield ",".join(row)
+        count += 1
+
+
+def write_csv(path, scenario, updates: int | None = None) -> int:
+    """``csv_lines`` as a file; returns the rows written, header not counted."""
+    count = -1
 
     def write(handle):
         nonlocal count
-        handle.write(",".join(f'"{name}"' if "," in name else name for name in header) + "\n")
-        while not session.finished and (updates is None or count < updates):
-            session.finish_update()
-            a = session.applied.view()
-            row = [str(session.updates_done), str(a.epoch), str(a.batch), repr(float(a.batch_loss))]
-            row += [x for w in a.weights_after[1:] for x in _floats(w)]
-            row += [x for b in a.biases_after[1:] if b is not None for x in _floats(b)]
-            handle.write(",".join(row) + "\n")
+        for line in csv_lines(scenario, updates):
+            handle.write(line + "\n")
             count += 1
-            if progress is not None:
-                progress(count, updates)
 
     atomic_write(path, write)
     return count
 
 
+def _weight_arrays(W: list, b: list) -> dict:
+    arrays = {f"W{l}": np.asarray(W[l], dtype=float) for l in range(1, len(W))}
+    arrays.update({f"b{l}": np.asarray(b[l], dtype=float) for l in range(1, len(b)) if b[l] is not None})
+    return arrays
+
+
 def save_weights(path, W: list, b: list) -> None:
     """``W``/``b`` (index 0 None, like ``session.W``) as ``.npz`` with keys
     ``W1``..``WL`` and ``b1``..``bL`` (biases only where there are some)."""
-    arrays = {f"W{l}": np.asarray(W[l], dtype=float) for l in range(1, len(W))}
-    arrays.update({f"b{l}": np.asarray(b[l], dtype=float) for l in range(1, len(b)) if b[l] is not None})
+    arrays = _weight_arrays(W, b)
     _atomic(path, lambda handle: np.savez(handle, **arrays), binary=True)
+
+
+def weights_bytes(W: list, b: list) -> bytes:
+    """The same ``.npz`` as ``save_weights``, in memory (a served app's download)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **_weight_arrays(W, b))
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ loading
@@ -154,8 +165,8 @@ def load_weights(path, scenario: Scenario) -> tuple[list, list]:
             arrays = _read_npz(handle, shapes, fail, scenario.bias)
     except FileProblem as problem:
         raise fail(str(problem)) from None
-    except OSError as exc:
-        raise fail(why(exc)) from None
+    except OSError as exc:  # bzip2's "Invalid data stream" is an OSError without errno
+        raise fail(why(exc) if exc.errno else "not a readable .npz file (damaged?)") from None
     except DAMAGED:
         raise fail("not a readable .npz file (damaged?)") from None
     W = [None] + [arrays[f"W{l}"] for l in range(1, len(layers))]

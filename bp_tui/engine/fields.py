@@ -77,6 +77,23 @@ def whole_number(text: str, max_digits: int = MAX_DIGITS) -> int:
     return int(body)
 
 
+def describe(value: Any) -> str:
+    """A value from a file for a message: a short quoted string, a short number, else its type.
+
+    Never a Python repr such as ``datetime.time(7, 32)`` (that is "a time").
+    """
+    if isinstance(value, str):
+        return printable(value, quote=True)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        digits = len(str(value)) if value.bit_length() < 10_000 else None
+        return printable(value) if digits is not None and digits <= 20 else "a number too large to show"
+    if isinstance(value, float):
+        return printable(repr(value))
+    return _type_name(value)
+
+
 def counted(n: int, word: str) -> str:
     """``1 number``, ``2 numbers``."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
@@ -97,6 +114,7 @@ class Table:
         self.path, self.name, self.data = path, name, data
 
     def where(self, key: str) -> str:
+        key = printable(key, 80)  # a key from the file: escaped, short
         return f"{self.name}.{key}" if self.name else key
 
     def fail(self, where: str, what: str) -> ScenarioError:
@@ -106,8 +124,8 @@ class Table:
         """Refuse keys this table does not know (most likely typos)."""
         for key in self.data:
             if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
+                close = difflib.get_close_matches(key, allowed, n=1) if len(key) < 100 else []
+                hint = f"did you mean {describe(close[0])}? " if close else ""
                 raise self.fail(
                     self.where(key),
                     f"unknown key ({hint}expected one of {', '.join(allowed)})",
@@ -137,7 +155,7 @@ class Table:
         if choices and value not in choices:
             raise self.fail(
                 self.where(key),
-                f"unknown value {value!r} (expected one of {', '.join(choices)})",
+                f"unknown value {describe(value)} (expected one of {', '.join(choices)})",
             )
         return value
 
@@ -154,7 +172,7 @@ class Table:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(self.where(key), f"expected an integer, got {_type_name(value)}")
         if minimum is not None and value < minimum:
-            raise self.fail(self.where(key), f"must be at least {minimum}, got {value}")
+            raise self.fail(self.where(key), f"must be at least {minimum}, got {describe(value)}")
         return value
 
     def number(self, key: str, default: Any = _MISSING, positive: bool = False) -> float:

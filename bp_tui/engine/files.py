@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from typing import BinaryIO
@@ -195,7 +194,7 @@ def _create_temp(folder: str, name: str) -> tuple[int, str]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     name = name[:200]  # the temporary name must fit the folder's name limit too
     for _ in range(100):
-        temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        temp = os.path.join(folder, f".{name}.{os.urandom(4).hex()}.tmp")  # not `secrets`: 25 ms to import
         try:
             return os.open(temp, flags, 0o666), temp
         except FileExistsError:

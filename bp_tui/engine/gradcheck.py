@@ -6,6 +6,14 @@ down, recompute the batch loss each time, and divide the change in loss by
 the change in weight (a central difference).  Where the two agree, the
 slopes multiplied along the way were right.
 
+What is checked is a batch's own gradient, the one the breakdown shows:
+the number the session's backward pass computed (read from a ``BatchView``),
+against the slope of that batch's loss (its inputs and targets) with the
+weights it was computed with, before its update.  So a wrong backward pass
+shows as a disagreement; nothing here recomputes the gradient its own way.
+The verdict (agrees, disagrees, at a kink) and the threshold are here too:
+a UI prints them.
+
 Step.  A central difference with step h is off by about h^2 x (third
 slope) / 6, and by float64 rounding of the loss divided by h.  Here it is
 taken at steps h and h/2 and combined (Richardson extrapolation,
@@ -35,8 +43,9 @@ import numpy as np
 
 from . import activations as _activations
 from . import losses as _losses
-from .network import hidden_loss_slope, pre_activation, weight_gradient
+from .network import forward, pre_activation
 from .params import Param
+from .state import BatchView
 
 STEP = 1e-3
 FLOOR_FACTOR = 1e8
@@ -44,6 +53,12 @@ FLOOR_FACTOR = 1e8
 NUDGES = np.array([1.0, -1.0, 0.5, -0.5])
 #: How many of the largest gradients a sampled network check always includes.
 LARGEST = 20
+#: Backprop agrees with the finite difference below this relative error.
+AGREES_BELOW = 1e-6
+#: Below this a relative error is round-off: its digits differ between CPUs
+#: (OpenBLAS picks per-CPU kernels), so it is stated as a bound.
+ROUND_OFF = 1e-10
+AGREES, DISAGREES, AT_KINK, NOT_FINITE = "agrees", "disagrees", "at a kink", "not finite"
 _RELU_LIKE = ("relu", "leaky_relu")
 _CHUNK = 1 << 22  # numbers the vectorised check holds at once (about 32 MB)
 
@@ -53,7 +68,7 @@ class GradCheck:
     """One weight or bias, checked both ways."""
 
     param: Param
-    backprop: float
+    backprop: float  # the gradient the session's backward pass computed for the batch
     finite_difference: float
     relative_error: float  # nan when either is not finite
     step: float  # h, the larger nudge
@@ -63,6 +78,26 @@ class GradCheck:
     def name(self) -> str:
         """``W2[0,1]`` or ``b2[1]``."""
         return self.param.name
+
+    @property
+    def verdict(self) -> str:
+        """``agrees``, ``disagrees``, ``at a kink`` (the slope is not defined
+        there, so the numbers need not agree) or ``not finite``."""
+        if self.kink:
+            return AT_KINK
+        if not np.isfinite(self.relative_error):
+            return NOT_FINITE
+        return AGREES if self.relative_error < AGREES_BELOW else DISAGREES
+
+    @property
+    def error_text(self) -> str:
+        """The relative error as it may be shown (see ``error_text``)."""
+        return error_text(self.relative_error)
+
+
+def error_text(relative_error: float) -> str:
+    """``3.2e-07``, or ``< 1e-10`` for round-off: the same text on every machine."""
+    return f"< {ROUND_OFF:.0e}" if relative_error < ROUND_OFF else f"{relative_error:.2g}"
 
 
 @dataclass(frozen=True)
@@ -88,41 +123,28 @@ def _net(activations, depth: int):
     return [None] + [_activations.ACTIVATIONS[n] for n in tuple(activations)[-depth:]]
 
 
-def _forward(acts, W, b, X):
-    Z, A = [None], [X]
-    for l in range(1, len(W)):
-        Z.append(pre_activation(A[-1], W[l], b[l]))
-        A.append(acts[l].value(Z[-1]))
-    return Z, A
-
-
 def batch_loss(activations, loss: str, W: list, b: list, X, T) -> float:
     """The batch loss with weights ``W``/``b`` (index 0 None, like ``session.W``)."""
     with np.errstate(all="ignore"):
-        _, A = _forward(_net(activations, len(W) - 1), W, b, np.asarray(X, dtype=float))
+        _, A = forward(W, b, _net(activations, len(W) - 1), np.asarray(X, dtype=float))
         return float(np.mean(_losses.LOSSES[loss].value(A[-1], np.asarray(T, dtype=float))))
 
 
-def _backprop(acts, loss_fn, W, b, X, T):
-    """Forward and backward pass: gradients, and ``noise[l]``, the loss's
-    rounding noise from the pre-activations of layers l..L (module doc)."""
+def _noise(batch: BatchView) -> np.ndarray:
+    """``noise[l]``: the batch loss's rounding noise from the pre-activations
+    of layers l..L (module doc), for the layers whose backward pass is done."""
+    W, b, A, T = batch.weights, batch.biases, batch.node_values, np.asarray(batch.targets)
     depth = len(W) - 1
-    grad_W, grad_b, noise = [None] * (depth + 1), [None] * (depth + 1), np.zeros(depth + 2)
+    noise = np.zeros(depth + 2)
     with np.errstate(all="ignore"):
-        Z, A = _forward(acts, W, b, X)
-        loss = np.mean(loss_fn.value(A[depth], T))
-        loss_slope = loss_fn.slope(A[depth], T)
         for l in range(depth, 0, -1):
-            if l < depth:
-                loss_slope = hidden_loss_slope(loss_slope, slope, W[l + 1])  # noqa: F821 (the layer above's, set last turn)
-            slope = acts[l].slope(Z[l], A[l])
-            grad_W[l], gb = weight_gradient(A[l - 1], loss_slope, slope)
-            grad_b[l] = None if b[l] is None else gb
+            if batch.loss_slopes[l] is None:
+                break
             size = np.abs(A[l - 1]) @ np.abs(W[l]) + (0.0 if b[l] is None else np.abs(b[l]))
             size = size + np.abs(T) if l == depth else size  # (p - t) rounds too
-            noise[l] = noise[l + 1] + np.mean(np.sum(np.abs(loss_slope * slope) * size, axis=1))
-        noise = np.finfo(float).eps * (abs(loss) + noise)
-    return grad_W, grad_b, noise
+            slopes = np.abs(batch.loss_slopes[l] * batch.activation_slopes[l])
+            noise[l] = noise[l + 1] + np.mean(np.sum(slopes * size, axis=1))
+        return np.finfo(float).eps * (abs(float(batch.batch_loss)) + noise)
 
 
 def _combine(losses: np.ndarray, h) -> np.ndarray:
@@ -132,24 +154,29 @@ def _combine(losses: np.ndarray, h) -> np.ndarray:
     return (4 * narrow - wide) / 3
 
 
-def _setup(session):
-    """What a check needs from the session, read only."""
-    s, W, b = session.scenario, session.W, session.b
-    acts, loss_fn = _net(s.activations, len(W) - 1), _losses.LOSSES[s.loss]
-    X, T = session.current.X, session.current.T
-    return acts, loss_fn, W, b, X, T, _backprop(acts, loss_fn, W, b, X, T)
+def _needs_gradient(batch: BatchView, layer: int) -> None:
+    if batch.grad_weights[layer] is None:
+        raise ValueError(f"the backward pass has not reached layer {layer} in this batch: no gradient to check")
 
 
-def check_weight(session, param: Param) -> GradCheck:
-    """Weight or bias entry ``param`` at the
-    session's current weights and batch, whatever phase it is in.  Nothing
-    in the session changes: nudges go to copies."""
-    acts, loss_fn, W, b, X, T, (grad_W, grad_b, noise) = _setup(session)
-    layer = param.layer
-    backprop = param.value(grad_W, grad_b)
-    names = session.scenario.activations
+def check_weight(batch: BatchView, param: Param, activations, loss: str) -> GradCheck:
+    """The gradient of entry ``param`` that ``batch``'s backward pass computed,
+    against the slope of that batch's loss (its inputs and targets, the
+    weights it was computed with, before its update), by central differences.
+
+    ``batch`` is a ``BatchView`` whose backward pass reached ``param``'s
+    layer (see ``SessionState.gradient_batch``); ``activations`` the
+    scenario's names, ``loss`` its loss.  Nudges go to copies: nothing in
+    the batch (or the session) changes.
+    """
+    _needs_gradient(batch, param.layer)
+    layer, depth = param.layer, len(batch.weights) - 1
+    acts, loss_fn = _net(activations, depth), _losses.LOSSES[loss]
+    W, b = list(batch.weights), list(batch.biases)
+    X, T = np.asarray(batch.node_values[0]), np.asarray(batch.targets)
+    backprop = param.value(batch.grad_weights, batch.grad_biases)
+    base = batch.pre_activations
     with np.errstate(all="ignore"):
-        base, _ = _forward(acts, W, b, X)
         w = param.value(W, b)
         h = STEP * max(1.0, abs(w))
         losses, kink = np.empty(len(NUDGES)), False
@@ -158,12 +185,12 @@ def check_weight(session, param: Param) -> GradCheck:
             nudged = nudged_b if param.is_bias else nudged_W
             nudged[layer] = nudged[layer].copy()
             nudged[layer][param.index] = w + nudge * h
-            losses[k] = batch_loss(names, session.scenario.loss, nudged_W, nudged_b, X, T)
-            Z, _ = _forward(acts, nudged_W, nudged_b, X)
+            Z, A = forward(nudged_W, nudged_b, acts, X)
+            losses[k] = float(np.mean(loss_fn.value(A[-1], T)))
             kink |= any(np.any((Z[m] > 0) != (base[m] > 0))
-                        for m in range(layer, len(W)) if acts[m].name in _RELU_LIKE)
+                        for m in range(layer, depth + 1) if acts[m].name in _RELU_LIKE)
         fd = float(_combine(losses, h))
-    error = relative_error(backprop, fd, FLOOR_FACTOR * noise[layer] / h)
+    error = relative_error(backprop, fd, FLOOR_FACTOR * _noise(batch)[layer] / h)
     return GradCheck(param, backprop, fd, error, h, bool(kink))
 
 
@@ -208,21 +235,26 @@ def _choose(grads: np.ndarray, starts: np.ndarray, max_weights: int, seed: int) 
     return np.unique(np.concatenate([sample, np.argsort(-size, kind="stable")[:LARGEST], largest]))
 
 
-def check_network(session, max_weights: int = 2000, seed: int = 0) -> NetworkCheck:
-    """Check every weight and bias (past ``max_weights``, a seeded sample of
-    that many plus the largest gradients) and report the worst relative error
-    among the checks without a kink (nan counts as worst; when every check
-    has a kink, the worst of those).  The worst is re-checked by
-    ``check_weight``, so it reads exactly as a single check of it would."""
-    acts, loss_fn, W, b, X, T, (grad_W, grad_b, noise) = _setup(session)
+def check_network(batch: BatchView, activations, loss: str, max_weights: int = 2000,
+                  seed: int = 0) -> NetworkCheck:
+    """Check every weight and bias of ``batch`` (its backward pass complete;
+    past ``max_weights``, a seeded sample of that many plus the largest
+    gradients) and report the worst relative error among the checks without
+    a kink (nan counts as worst; when every check has a kink, the worst of
+    those).  The worst is re-checked by ``check_weight``, so it reads
+    exactly as a single check of it would."""
+    _needs_gradient(batch, 1)
+    W, b = list(batch.weights), list(batch.biases)
     depth = len(W) - 1
+    acts, loss_fn = _net(activations, depth), _losses.LOSSES[loss]
+    Z, A, T = batch.pre_activations, batch.node_values, np.asarray(batch.targets)
+    grad_W, grad_b, noise = batch.grad_weights, batch.grad_biases, _noise(batch)
     # Every parameter in one flat list: layer by layer, its weights row by row, then its biases.
     grads = [np.concatenate([grad_W[l].ravel(), [] if b[l] is None else grad_b[l]]) for l in range(1, depth + 1)]
     starts = np.cumsum([0] + [len(g) for g in grads])
     chosen = _choose(np.concatenate(grads), starts, max_weights, seed)
     found = []  # per layer: (relative errors, kinks, rows, columns)
     with np.errstate(all="ignore"):
-        Z, A = _forward(acts, W, b, X)
         for l in range(1, depth + 1):
             local = chosen[(chosen >= starts[l - 1]) & (chosen < starts[l])] - starts[l - 1]
             is_weight = local < W[l].size
@@ -245,5 +277,6 @@ def check_network(session, max_weights: int = 2000, seed: int = 0) -> NetworkChe
     pool = ~kink if (~kink).any() else np.ones(len(kink), bool)
     rank = np.where(pool, np.nan_to_num(error, nan=np.inf), -1.0)
     k = int(np.argmax(rank))
-    worst = check_weight(session, Param(int(layers[k]), None if rows[k] < 0 else int(rows[k]), int(cols[k])))
+    worst = check_weight(batch, Param(int(layers[k]), None if rows[k] < 0 else int(rows[k]), int(cols[k])),
+                         activations, loss)
     return NetworkCheck(worst, len(error), int(starts[-1]), bool(len(chosen) < starts[-1]), int(kink.sum()))

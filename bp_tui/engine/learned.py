@@ -16,10 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .metrics import accuracy, confusion_matrix, forward
+from .network import pre_activation
 
 #: The plotted range reaches this share of the data's range beyond it, each side.
 MARGIN = 0.1
+#: Above this many inputs a grid's first layer is built from the two that vary (see ``plane``).
+WIDE = 32
 
 
 def node_values(state, X: np.ndarray) -> list[np.ndarray]:
@@ -51,8 +55,9 @@ class Plane:
 
     ``layers[l]`` is ``(rows, columns, nodes of layer l)``; row 0 is the top
     (the largest value of the second feature), column 0 the left (the
-    smallest of the first), as a picture is drawn.  ``xs``/``ys`` are the
-    grid's coordinates (``ys`` from the top).
+    smallest of the first), as a picture is drawn; ``layers[0]`` holds the
+    two mapped inputs only.  ``xs``/``ys`` are the grid's coordinates (``ys``
+    from the top).
     """
 
     features: tuple[int, int]
@@ -86,14 +91,35 @@ def plane(state, inputs: np.ndarray, features: tuple[int, int] = (0, 1), columns
     """Every layer's node values over ``columns`` x ``rows`` points spanning two inputs' range.
 
     ``inputs`` (the samples, e.g. training and held-out together) set the
-    range and the mean the other inputs are held at.  One forward pass.
+    range and the mean the other inputs are held at.  One forward pass; with
+    more than ``WIDE`` inputs (784 pixels) the first layer's pre-activations
+    are the held inputs' part, computed once, plus the two varying inputs x
+    their rows of W1: the same sums, without a grid row of 784 numbers per point.
     """
     fx, fy = features
     x_range, y_range = span(inputs[:, fx], margin), span(inputs[:, fy], margin)
     xs = np.linspace(*x_range, columns)
     ys = np.linspace(*y_range, rows)[::-1]
-    values = node_values(state, grid_inputs(inputs, features, xs, ys))
+    if inputs.shape[1] <= WIDE:
+        values = node_values(state, grid_inputs(inputs, features, xs, ys))
+        values[0] = values[0][:, list(features)]
+    else:
+        values = _wide_values(state, inputs, features, xs, ys)
     return Plane(features, x_range, y_range, xs, ys, [v.reshape(rows, columns, -1) for v in values])
+
+
+def _wide_values(state, inputs: np.ndarray, features: tuple[int, int], xs: np.ndarray, ys: np.ndarray) -> list:
+    """``node_values`` over the grid, its first layer from the two varying inputs only."""
+    fx, fy = features
+    held = inputs.mean(axis=0)
+    held[[fx, fy]] = 0.0
+    gx, gy = (g.ravel() for g in np.meshgrid(xs, ys))
+    W1 = state.weights[1]
+    with np.errstate(all="ignore"):
+        Z1 = pre_activation(held[None, :], W1, state.biases[1]) + gx[:, None] * W1[fx] + gy[:, None] * W1[fy]
+        A1 = ACTIVATIONS[state.activations[1]].value(Z1)
+    rest = forward(("",) + tuple(state.activations[2:]), [None, *state.weights[2:]], [None, *state.biases[2:]], A1)
+    return [np.column_stack([gx, gy]), *rest]
 
 
 def curve(state, inputs: np.ndarray, points: int = 80, feature: int = 0,

@@ -32,6 +32,10 @@ class Loss:
     def slope(self, P: np.ndarray, T: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def target_problem(self, T: np.ndarray) -> tuple[int, str] | None:
+        """The first target row this loss cannot take, and why (None: all fine)."""
+        return None
+
 
 class MeanSquaredError(Loss):
     """Mean over output nodes of (prediction - target)^2."""
@@ -65,6 +69,13 @@ class BinaryCrossEntropy(Loss):
         p = _clipped(P)
         return (p - T) / (p * (1.0 - p)) / P.shape[1]
 
+    def target_problem(self, T):
+        outside = (T < 0) | (T > 1)
+        if not outside.any():
+            return None
+        row, col = (int(k) for k in np.argwhere(outside)[0])
+        return row, f"{self.name} needs targets between 0 and 1, got {T[row, col]:g}"
+
 
 class CrossEntropy(Loss):
     """-sum(t log p) over the output nodes of a softmax; t is one-hot."""
@@ -83,17 +94,14 @@ class CrossEntropy(Loss):
         # Loss slope and softmax slope taken together: w.r.t. the pre-activation.
         return P - T
 
+    def target_problem(self, T):
+        one_hot = ((T == 0) | (T == 1)).all(axis=1) & (T.sum(axis=1) == 1)
+        if one_hot.all():
+            return None
+        return int(np.argmin(one_hot)), f"{self.name} needs one-hot target rows (one 1, the rest 0)"
+
 
 LOSSES: dict[str, Loss] = {
     cls.name: cls() for cls in (MeanSquaredError, BinaryCrossEntropy, CrossEntropy)
 }
 
-
-def loss(name: str) -> Loss:
-    """The loss called ``name``; unknown names list the valid ones."""
-    try:
-        return LOSSES[name]
-    except KeyError:
-        raise KeyError(
-            f"unknown loss {name!r} (expected one of {', '.join(LOSSES)})"
-        ) from None

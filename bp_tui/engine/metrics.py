@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import ACTIVATIONS
+from . import network
 from .losses import LOSSES
 
 CLASSIFICATION = ("cross_entropy", "bce")
@@ -25,22 +25,12 @@ CLASSIFICATION = ("cross_entropy", "bce")
 def forward(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
     """The node values of every layer for the samples ``X``: ``[X, A1, ..., AL]``.
 
-    ``activations``, ``W`` and ``b`` are indexed by layer from 1 (index 0
-    unused), as in the session.  Non-finite numbers flow on without warnings.
+    The engine's one forward pass (``network.forward``), without warnings:
+    ``activations``, ``W`` and ``b`` are indexed by layer from 1, as in the
+    session.
     """
     with np.errstate(all="ignore"):
-        return _values(activations, W, b, np.asarray(X, dtype=np.float64))
-
-
-def _values(activations, W, b, X: np.ndarray) -> list[np.ndarray]:
-    """``forward`` without setting NumPy's error state (the caller has)."""
-    A = [X]
-    for l in range(1, len(W)):
-        Z = A[-1] @ W[l]
-        if b[l] is not None:
-            Z += b[l]
-        A.append(ACTIVATIONS[activations[l]].value(Z))
-    return A
+        return network.forward(W, b, activations, np.asarray(X, dtype=np.float64))[1]
 
 
 def predicted_classes(P: np.ndarray) -> np.ndarray:
@@ -84,7 +74,7 @@ def mean_loss(loss: str, P: np.ndarray, T: np.ndarray) -> float:
 
 
 class Scorer:
-    """A session's scores: held-out loss and accuracy per update, training accuracy now.
+    """A session's scores: held-out loss and accuracy per update; accuracy and confusion now.
 
     ``record(k, W, b)`` is called with the weights after ``k`` updates (0:
     the initial ones); those numbers depend on the weights alone, so going
@@ -100,7 +90,7 @@ class Scorer:
         self.classification = scenario.loss in CLASSIFICATION
         self._test_loss = np.full(1024 if self.heldout else 0, np.nan)
         self._test_accuracy = np.full(len(self._test_loss), np.nan)
-        self._accuracy_at: tuple[tuple, float | None] | None = None
+        self._outputs: dict[bool, tuple[tuple, np.ndarray]] = {}
 
     def record(self, done: int, W, b) -> None:
         """The held-out scores for the weights after ``done`` updates (nothing without held-out samples)."""
@@ -110,7 +100,7 @@ class Scorer:
             size = max(done + 1, 2 * len(self._test_loss))
             self._test_loss, self._test_accuracy = (_grown(a, size) for a in (self._test_loss, self._test_accuracy))
         with np.errstate(all="ignore"):  # a diverged network scores NaN, without warnings
-            P = _values(self.activations, W, b, self.test_inputs)[-1]
+            P = network.forward(W, b, self.activations, self.test_inputs)[1][-1]
             values = LOSSES[self.loss].value(P, self.test_targets)
         self._test_loss[done] = float(values.sum()) / len(values)
         score = accuracy(self.loss, P, self.test_targets)
@@ -124,16 +114,32 @@ class Scorer:
         """Held-out accuracy after 0..``done`` updates; None without held-out samples or classes."""
         return self._test_accuracy[: done + 1] if self.heldout and self.classification else None
 
-    def accuracy(self, W, b) -> float | None:
-        """Accuracy over all training samples with these weights (None for mse); remembers the last."""
-        if not self.classification:
+    def outputs(self, W, b, heldout: bool = False) -> np.ndarray | None:
+        """The outputs for all training (or held-out) samples with these weights.
+
+        The last ones are remembered: the counters and the confusion matrix
+        ask again at every redraw, and the weights only change at an update.
+        """
+        X = self.test_inputs if heldout else self.inputs
+        if X is None:
             return None
         key = tuple(W) + tuple(b)  # the arrays themselves: a session never writes into them
-        last = self._accuracy_at
+        last = self._outputs.get(heldout)
         if last is None or len(last[0]) != len(key) or any(x is not y for x, y in zip(last[0], key)):
-            P = forward(self.activations, W, b, self.inputs)[-1]
-            last = self._accuracy_at = (key, accuracy(self.loss, P, self.targets))
+            last = self._outputs[heldout] = (key, forward(self.activations, W, b, X)[-1])
         return last[1]
+
+    def accuracy(self, W, b) -> float | None:
+        """Accuracy over all training samples with these weights (None for mse)."""
+        P = self.outputs(W, b) if self.classification else None
+        return None if P is None else accuracy(self.loss, P, self.targets)
+
+    def confusion(self, W, b, heldout: bool = False) -> np.ndarray | None:
+        """The confusion matrix (row: target class, column: predicted) of the training or held-out samples."""
+        P = self.outputs(W, b, heldout) if self.classification else None
+        if P is None:
+            return None
+        return confusion_matrix(self.loss, P, self.test_targets if heldout else self.targets)
 
     def trace_keys(self, done: int, W, b) -> dict:
         """The trace's section-6 keys for the weights after ``done`` updates (recorded)."""

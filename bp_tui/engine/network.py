@@ -6,11 +6,18 @@ Layers are numbered as the user sees them: layer 0 is the input, layers
 node j) and biases ``b`` of shape ``(nodes in layer l,)``, or none.
 
 Every function takes a whole batch: arrays have one row per sample.
+``forward`` is the one forward pass: the session runs it a layer per phase
+(``forward_layer``), the gradient check and the held-out scores over whole
+sample sets, a pane over a grid of inputs (``predict``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+from .activations import ACTIVATIONS, Activation
 
 INITS = ("he", "xavier", "normal", "zeros")
 
@@ -21,6 +28,38 @@ def pre_activation(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> n
     if b is not None:
         Z += b
     return Z
+
+
+def forward_layer(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray | None,
+                  activation: Activation) -> tuple[np.ndarray, np.ndarray]:
+    """One layer forward: its pre-activations ``Z = A_prev @ W + b`` and node values ``activation(Z)``."""
+    Z = pre_activation(A_prev, W, b)
+    return Z, activation.value(Z)
+
+
+def forward(W: Sequence, b: Sequence, activations: Sequence, X: np.ndarray) -> tuple[list, list]:
+    """The forward pass through every layer: ``(Z, A)``, each indexed by layer.
+
+    ``W``, ``b`` and ``activations`` (names or ``Activation`` objects) are
+    indexed by layer from 1, index 0 unused, as the session keeps them.
+    ``Z[l]`` and ``A[l]`` are ``(n, nodes of layer l)``; ``Z[0]`` is None and
+    ``A[0]`` is ``X``.  The caller sets NumPy's error state (a diverging run
+    makes inf and NaN, which flow on); ``predict`` does it for you.
+    """
+    Z: list = [None]
+    A: list = [X]
+    for l in range(1, len(W)):
+        act = activations[l]
+        z, a = forward_layer(A[-1], W[l], b[l], ACTIVATIONS[act] if isinstance(act, str) else act)
+        Z.append(z)
+        A.append(a)
+    return Z, A
+
+
+def predict(W: Sequence, b: Sequence, activations: Sequence, X) -> np.ndarray:
+    """The network's outputs for any inputs ``X`` (n, inputs): ``(n, outputs)``, without warnings."""
+    with np.errstate(all="ignore"):
+        return forward(W, b, activations, np.asarray(X, dtype=np.float64))[1][-1]
 
 
 def hidden_loss_slope(

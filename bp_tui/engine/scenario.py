@@ -14,11 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from . import activations, losses
+from .breakpoint_settings import BreakpointSettings
 from .breakpoints import read_breakpoints
-from .fields import ScenarioError, Table, counted, matrix_at, vector_at
-from .files import FileProblem, read_regular
+from .fields import ScenarioError, Table, counted, describe, matrix_at, printable, vector_at
+from .files import FileProblem, check_path, read_regular, why
+from .limits import layers_at
 from .network import INITS, initial_weights
 from .scenario_data import read_data
+from .training_settings import OPTIMIZER_KEYS, OptimizerSettings, read_optimizer
 
 #: Refuse networks whose arrays would need more memory than this.
 MAX_BYTES = 2 * 1024**3
@@ -27,7 +30,7 @@ MAX_FILE_BYTES = 64 * 1024**2
 
 TOP_KEYS = ("title", "description", "network", "data", "training", "breakpoints")
 NETWORK_KEYS = ("layers", "activations", "bias", "weights", "biases", "init", "seed")
-TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle")
+TRAINING_KEYS = ("loss", "learning_rate", "batch_size", "epochs", "shuffle", *OPTIMIZER_KEYS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -56,7 +59,8 @@ class Scenario:
     feature_names: tuple[str, ...] = ()  # input nodes' names (a CSV's header), or ()
     target_names: tuple[str, ...] = ()  # output nodes' names: class labels or columns, or ()
     target_columns: tuple[str, ...] = ()  # the column each output node comes from, or ()
-    breakpoints: dict = field(default_factory=dict)
+    breakpoints: BreakpointSettings = field(default_factory=BreakpointSettings)
+    optimizer: OptimizerSettings = OptimizerSettings()  # contract section 5
 
     @property
     def samples(self) -> int:
@@ -102,15 +106,21 @@ def resolve_scenario(name_or_path: str) -> Path:
     up among the bundled scenarios.
     """
     if not str(name_or_path).strip():
-        raise ScenarioError(repr(str(name_or_path)), "scenario", "empty name (expected a file or a bundled scenario)")
-    path = Path(name_or_path)
-    if path.is_file() or path.suffix == ".toml" or len(path.parts) > 1:
-        return path
-    bundled = bundled_dir() / f"{name_or_path}.toml"
-    if bundled.is_file():
-        return bundled
-    if path.exists():  # e.g. a folder: load_scenario says what it is
-        return path
+        raise ScenarioError(describe(str(name_or_path)), "scenario",
+                            "empty name (expected a file or a bundled scenario)")
+    try:
+        path = Path(check_path(name_or_path))
+        if path.suffix == ".toml" or len(path.parts) > 1 or path.is_file():
+            return path
+        bundled = bundled_dir() / f"{name_or_path}.toml"
+        if bundled.is_file():
+            return bundled
+        if path.exists():  # e.g. a folder: load_scenario says what it is
+            return path
+    except FileProblem as problem:
+        raise ScenarioError(str(name_or_path), "file", str(problem)) from None
+    except OSError as exc:  # a name longer than the system allows
+        raise ScenarioError(str(name_or_path), "file", why(exc)) from None
     raise ScenarioError(
         str(name_or_path), "scenario",
         f"no such file or bundled scenario (bundled: {', '.join(bundled_names())})",
@@ -131,6 +141,8 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         raise _syntax_error(shown, text, exc) from None
     except RecursionError:  # thousands of nested arrays or inline tables
         raise ScenarioError(shown, "file", "invalid TOML: values nested too deeply") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ScenarioError(shown, "file", "invalid TOML: an integer with too many digits") from None
     return scenario_from_dict(document, path=shown, base_dir=path.parent)
 
 
@@ -166,14 +178,14 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     """Validate a parsed document; every problem names its field."""
     top = Table(path, "", document)
     top.only_keys(TOP_KEYS)
-    title = top.string("title")
+    title = printable(top.string("title"), 200)  # shown in the app and the terminal: no escape codes
     if not title.strip():
         raise top.fail("title", "must not be empty")
-    description = top.string("description", "")
+    description = "\n".join(printable(line, 10_000) for line in top.string("description", "").split("\n"))
 
     network = top.table("network")
     network.only_keys(NETWORK_KEYS)
-    layers = _layers(network)
+    layers = layers_at(network)
     _check_size(network, layers, 1)
     acts = _activations(network, len(layers) - 1)
     bias = network.boolean("bias", True)
@@ -190,6 +202,7 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
     batch_size = training.integer("batch_size", None, minimum=1)
     epochs = training.integer("epochs", 1, minimum=1)
     shuffle = training.boolean("shuffle", False)
+    optimizer = read_optimizer(training, layers, bias)
 
     d = read_data(top.table("data"), layers, loss, seed, base_dir)
     _check_size(network, layers, min(batch_size or len(d.inputs), len(d.inputs)))
@@ -200,20 +213,8 @@ def scenario_from_dict(document: dict, path: str = "<scenario>", base_dir: Path 
         inputs=d.inputs, targets=d.targets, test_inputs=d.test_inputs, test_targets=d.test_targets,
         loss=loss, learning_rate=learning_rate, batch_size=batch_size, epochs=epochs, shuffle=shuffle,
         path=path, feature_names=d.feature_names, target_names=d.target_names, target_columns=d.target_columns,
-        breakpoints=read_breakpoints(top.table("breakpoints", required=False)),
+        breakpoints=read_breakpoints(top.table("breakpoints", required=False)), optimizer=optimizer,
     )
-
-
-def _layers(network: Table) -> tuple[int, ...]:
-    value = network.get("layers")
-    if not isinstance(value, list) or len(value) < 2:
-        raise network.fail(network.where("layers"), "expected an array of at least 2 node counts (input first)")
-    for k, n in enumerate(value):
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise network.fail(f"{network.where('layers')}[{k}]", f"expected a whole number of nodes, got {n!r}")
-        if n < 1:
-            raise network.fail(f"{network.where('layers')}[{k}]", f"a layer needs at least 1 node, got {n}")
-    return tuple(value)
 
 
 def _activations(network: Table, count: int) -> tuple[str, ...]:
@@ -227,7 +228,9 @@ def _activations(network: Table, count: int) -> tuple[str, ...]:
     names = tuple(activations.ACTIVATIONS)
     for k, name in enumerate(value):
         if not isinstance(name, str) or name not in names:
-            raise network.fail(f"{where}[{k}]", f"unknown activation {name!r} (expected one of {', '.join(names)})")
+            what = f"unknown activation {describe(name)}" if isinstance(name, str) else \
+                f"expected an activation name, got {describe(name)}"
+            raise network.fail(f"{where}[{k}]", f"{what} (expected one of {', '.join(names)})")
         if name == "softmax" and k != count - 1:
             raise network.fail(f"{where}[{k}]", "softmax is only allowed in the last layer")
     return tuple(value)
@@ -268,8 +271,10 @@ def _biases(network: Table, layers, bias: bool) -> tuple[np.ndarray, ...] | None
 
 def _check_pairing(top: Table, acts, loss: str) -> None:
     out = acts[-1]
-    if "softmax" in acts and loss != "cross_entropy":
-        raise top.fail("training.loss", f"a softmax output needs loss = \"cross_entropy\", got {loss!r}")
+    for name in acts:  # an activation whose slope is taken with the loss (softmax) needs that loss
+        if activations.ACTIVATIONS[name].combined_with_loss and losses.LOSSES[loss].needs_output != name:
+            partner = next(k for k, v in losses.LOSSES.items() if v.needs_output == name)
+            raise top.fail("training.loss", f"a {name} output needs loss = \"{partner}\", got {describe(loss)}")
     needed = losses.LOSSES[loss].needs_output
     if needed and out != needed:
         raise top.fail("training.loss", f"{loss} needs a {needed} output layer, but the last activation is {out!r}")

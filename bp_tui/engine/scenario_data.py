@@ -16,8 +16,9 @@ import numpy as np
 
 from .csvdata import read_csv, read_header
 from .datasets import GENERATE_KEYS, read_generated
-from .fields import Table, counted, matrix_at
+from .fields import Table, counted, describe, matrix_at
 from .heldout import HELDOUT_KEYS, read_heldout
+from .losses import LOSSES
 
 DATA_KEYS = ("inputs", "targets", "csv", "target_columns") + GENERATE_KEYS + HELDOUT_KEYS
 
@@ -100,9 +101,9 @@ def _csv_data(data: Table, layers, base_dir: Path):
             raise data.fail(columns_where, "expected a non-empty array of column names")
         for k, name in enumerate(columns):
             if not isinstance(name, str):
-                raise data.fail(f"{columns_where}[{k}]", f"expected a column name (a string), got {name!r}")
+                raise data.fail(f"{columns_where}[{k}]", f"expected a column name (a string), got {describe(name)}")
             if name in columns[:k]:
-                raise data.fail(f"{columns_where}[{k}]", f"column {name!r} is listed twice")
+                raise data.fail(f"{columns_where}[{k}]", f"column {describe(name)} is listed twice")
     csv_path = base_dir / csv_name
     if columns is None:  # default: the last column
         columns = read_header(data.path, data.where("csv"), csv_path)[-1:]
@@ -133,15 +134,11 @@ def _check_width(data: Table, key: str, array: np.ndarray, width: int, got: str,
 
 
 def check_targets(data: Table, targets: np.ndarray, loss: str, where: str | None = None) -> None:
-    """bce: targets in [0, 1]; cross_entropy: one-hot rows."""
+    """Targets the loss can take (its ``target_problem``: bce in [0, 1], cross_entropy one-hot rows)."""
     if where is None:
         key = next((k for k in ("csv", "generate") if k in data.data), "targets")
         where = data.where(key)
-    if loss == "bce" and ((targets < 0) | (targets > 1)).any():
-        row, col = (int(k) for k in np.argwhere((targets < 0) | (targets > 1))[0])
-        raise data.fail(f"{where}[{row}]", f"bce needs targets between 0 and 1, got {targets[row, col]:g}")
-    if loss == "cross_entropy":
-        one_hot = ((targets == 0) | (targets == 1)).all(axis=1) & (targets.sum(axis=1) == 1)
-        if not one_hot.all():
-            row = int(np.argmin(one_hot))
-            raise data.fail(f"{where}[{row}]", "cross_entropy needs one-hot target rows (one 1, the rest 0)")
+    problem = LOSSES[loss].target_problem(targets)
+    if problem is not None:
+        row, what = problem
+        raise data.fail(f"{where}[{row}]", what)

@@ -43,6 +43,15 @@ class Schedule:
         rows = indices if self.shuffle else slice(start, start + self.batch_size)
         return epoch + 1, batch + 1, indices, rows
 
+    def epoch_end(self, epoch: int) -> int:
+        """How many updates are done when ``epoch`` (1-based; 0: the start) ends,
+        clamped to training."""
+        return min(max(epoch, 0), self.epochs) * self.batches_per_epoch
+
+    def next_epoch_end(self, updates_done: int) -> int:
+        """Where the epoch under way (after ``updates_done`` updates) ends."""
+        return self.epoch_end(updates_done // self.batches_per_epoch + 1)
+
     def size(self, update: int) -> int:
         """How many samples the batch of update number ``update`` (from 0) holds."""
         start = (update % self.batches_per_epoch) * self.batch_size

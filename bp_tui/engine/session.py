@@ -6,7 +6,8 @@ One update is a cycle of phases, exactly as on the slides:
    the last layer is done);
 2. backward through layers L..1, one phase per layer ("go back one layer at a
    time"), the first starting from the loss slope at the output;
-3. the update: every weight moves by ``-learning_rate * gradient``.
+3. the update: the optimizer moves every weight (plain SGD:
+   ``-learning_rate * gradient``; see ``optimizers``).
 
 Batches follow each other through an epoch, epochs through training.  The
 session refuses phases out of order, so gradients are never accumulated twice.
@@ -17,79 +18,23 @@ state handed out earlier stays true, and a checkpoint is just references.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from . import activations as _activations
 from . import losses as _losses
+from .batch_pass import BatchPass, Checkpoint, phase_cycle, refusal
 from .metrics import Scorer
-from .network import hidden_loss_slope, pre_activation, weight_gradient
+from .network import forward_layer, hidden_loss_slope, weight_gradient
+from .optimizers import optimizer_for
 from .scenario import Scenario
 from .schedule import Schedule
-from .state import BACKWARD, FORWARD, UPDATE, BatchView, Phase, SessionState, frozen, frozen_all
+from .state import BACKWARD, FORWARD, UPDATE, Phase, SessionState, frozen, frozen_all
+
+__all__ = ["Checkpoint", "PhaseOrderError", "TrainingSession", "phase_cycle"]
 
 
 class PhaseOrderError(RuntimeError):
     """A phase was asked for out of turn; the message says what comes next."""
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """The session between two updates: enough to resume it bit for bit."""
-
-    updates_done: int
-    W: tuple
-    b: tuple
-
-
-class _Pass:
-    """One batch's forward and backward passes, filled in phase by phase."""
-
-    __slots__ = ("epoch", "batch", "indices", "X", "T", "W", "b", "Z", "A",
-                 "sample_loss", "batch_loss", "loss_slope", "activation_slope",
-                 "grad_W", "grad_b", "W_after", "b_after")
-
-    def __init__(self, epoch, batch, indices, X, T, W, b, depth):
-        self.epoch, self.batch, self.indices = epoch, batch, indices
-        self.X, self.T, self.W, self.b = X, T, W, b
-        empty = [None] * (depth + 1)
-        self.Z, self.A = empty.copy(), [X] + empty[1:]
-        self.loss_slope, self.activation_slope = empty.copy(), empty.copy()
-        self.grad_W, self.grad_b = empty.copy(), empty.copy()
-        self.sample_loss = self.batch_loss = None
-        self.W_after = self.b_after = None
-
-    def view(self) -> BatchView:
-        return BatchView(
-            epoch=self.epoch, batch=self.batch, sample_indices=tuple(self.indices.tolist()),
-            targets=frozen(self.T), weights=frozen_all(self.W), biases=frozen_all(self.b),
-            pre_activations=frozen_all(self.Z), node_values=frozen_all(self.A),
-            sample_loss=frozen(self.sample_loss), batch_loss=self.batch_loss,
-            loss_slopes=frozen_all(self.loss_slope), activation_slopes=frozen_all(self.activation_slope),
-            grad_weights=frozen_all(self.grad_W), grad_biases=frozen_all(self.grad_b),
-            weights_after=None if self.W_after is None else frozen_all(self.W_after),
-            biases_after=None if self.b_after is None else frozen_all(self.b_after),
-        )
-
-    # The BatchView names, read straight off the pass: for engine code that
-    # looks after every update (breakpoints), where building a view would cost
-    # more than the looking.
-    pre_activations = property(lambda self: self.Z)
-    node_values = property(lambda self: self.A)
-    loss_slopes = property(lambda self: self.loss_slope)
-    activation_slopes = property(lambda self: self.activation_slope)
-    grad_weights = property(lambda self: self.grad_W)
-    grad_biases = property(lambda self: self.grad_b)
-    weights_after = property(lambda self: self.W_after)
-    biases_after = property(lambda self: self.b_after)
-    sample_indices = property(lambda self: self.indices)
-
-
-def phase_cycle(depth: int) -> tuple[Phase, ...]:
-    """The phases of one update, in order: forward 1..L, backward L..1, update."""
-    return (tuple(Phase(FORWARD, l) for l in range(1, depth + 1))
-            + tuple(Phase(BACKWARD, l) for l in range(depth, 0, -1)) + (Phase(UPDATE),))
 
 
 class TrainingSession:
@@ -101,6 +46,7 @@ class TrainingSession:
         self.act = [None] + [_activations.ACTIVATIONS[n] for n in scenario.activations]
         self.loss_fn = _losses.LOSSES[scenario.loss]
         self.learning_rate = scenario.learning_rate
+        self.optimizer = optimizer_for(scenario)
         self.schedule = Schedule(scenario.samples, scenario.effective_batch_size,
                                  scenario.epochs, scenario.shuffle, scenario.seed)
         self.cycle = phase_cycle(self.depth)
@@ -114,13 +60,14 @@ class TrainingSession:
         W, b = self.scenario.initial_parameters()
         if not hasattr(self, "_loss_history"):  # kept across resets: see restore
             self._loss_history, self._epoch_means = np.empty(1024), np.empty(16)
-        self.restore(Checkpoint(0, tuple([None] + W), tuple([None] + b)))
+        self.optimizer.reset()
+        self.restore(Checkpoint(0, tuple([None] + W), tuple([None] + b), self.optimizer.state))
 
     def checkpoint(self) -> Checkpoint:
         """Where the session stands, between updates (refused mid-update)."""
         if self.phases_done:
             raise PhaseOrderError("a checkpoint is taken between updates, not in the middle of one")
-        return Checkpoint(self.updates_done, tuple(self.W), tuple(self.b))
+        return Checkpoint(self.updates_done, tuple(self.W), tuple(self.b), self.optimizer.state)
 
     def restore(self, checkpoint: Checkpoint) -> None:
         """Continue from ``checkpoint`` (of this session): what follows is what followed it before.
@@ -131,11 +78,12 @@ class TrainingSession:
         original order.
         """
         self.W, self.b = list(checkpoint.W), list(checkpoint.b)
+        self.optimizer.restore(checkpoint.optimizer)
         self.updates_done = done = checkpoint.updates_done
         self.scorer.record(done, self.W, self.b)
         self.phases_done = 0
         self.last_phase: Phase | None = None
-        self.applied: _Pass | None = None
+        self.applied: BatchPass | None = None
         per_epoch = self.schedule.batches_per_epoch
         self._epoch_sum = 0.0
         for k in range(done - done % per_epoch, done):
@@ -146,8 +94,8 @@ class TrainingSession:
     def _start_batch(self) -> None:
         epoch, batch, indices, rows = self.schedule.at(self.updates_done)
         s = self.scenario
-        self.current = _Pass(epoch, batch, indices, s.inputs[rows], s.targets[rows],
-                             self.W, self.b, self.depth)
+        self.current = BatchPass(epoch, batch, indices, s.inputs[rows], s.targets[rows],
+                                 self.W, self.b, self.optimizer.state)
 
     @property
     def finished(self) -> bool:
@@ -156,6 +104,16 @@ class TrainingSession:
     @property
     def next_phase(self) -> Phase | None:
         return None if self.finished else self.cycle[self.phases_done]
+
+    @property
+    def checkpoint_bytes(self) -> int:
+        """Bytes one checkpoint keeps alive: weights, biases, optimizer state."""
+        return sum(a.nbytes for a in self.W[1:] + self.b[1:] if a is not None) + self.optimizer.state.nbytes
+
+    @property
+    def history_bytes(self) -> int:
+        """Bytes of the loss histories kept across time travel."""
+        return self._loss_history.nbytes + self._epoch_means.nbytes
 
     @property
     def loss_history(self) -> np.ndarray:
@@ -174,7 +132,7 @@ class TrainingSession:
         seen = 0 if self.finished else self.schedule.samples_before(cur.batch)
         return SessionState(
             title=s.title, layers=s.layers, activations=("",) + s.activations, loss=s.loss,
-            learning_rate=self.learning_rate, bias=s.bias,
+            learning_rate=self.learning_rate, optimizer=self.optimizer, bias=s.bias,
             weights=frozen_all(self.W), biases=frozen_all(self.b),
             epoch=cur.epoch, epochs=s.epochs, batch=cur.batch,
             batches_per_epoch=self.schedule.batches_per_epoch, samples=s.samples,
@@ -186,6 +144,8 @@ class TrainingSession:
             test_loss_history=frozen(self.scorer.test_loss_history(self.updates_done)),
             test_accuracy_history=frozen(self.scorer.test_accuracy_history(self.updates_done)),
             accuracy=self.scorer.accuracy(self.W, self.b),
+            confusion=self.scorer.confusion(self.W, self.b),
+            test_confusion=self.scorer.confusion(self.W, self.b, heldout=True),
         )
 
     # ----------------------------------------------------------------- phases
@@ -194,27 +154,7 @@ class TrainingSession:
         if nxt is None:
             raise PhaseOrderError(f"training is finished: all {self.scenario.epochs} epochs are done")
         if nxt.kind != kind or (layer is not None and layer != nxt.layer):
-            raise PhaseOrderError(self._refusal(kind, layer, nxt))
-
-    def _refusal(self, kind: str, layer: int | None, nxt: Phase) -> str:
-        then = f"next: {nxt.describe(self.depth)}"
-        cur = self.current
-        if kind == FORWARD:
-            if layer is not None and cur.A[layer] is not None:
-                return f"the forward pass of layer {layer} is already done for this batch; {then}"
-            if nxt.kind == FORWARD:
-                return f"the forward pass goes layer by layer; {then}"
-            return f"the forward pass is already done for this batch; {then}"
-        if kind == BACKWARD:
-            if nxt.kind == FORWARD:
-                return f"the forward pass is not done yet; {then}"
-            if layer is not None and cur.grad_W[layer] is not None:
-                return (f"the backward pass of layer {layer} is already done for this batch "
-                        f"(gradients are never accumulated twice); {then}")
-            if nxt.kind == UPDATE:
-                return f"the backward pass is already done for this batch; {then}"
-            return f"the backward pass goes from the last layer to the first; {then}"
-        return f"the {'forward' if nxt.kind == FORWARD else 'backward'} pass is not done yet; {then}"
+            raise PhaseOrderError(refusal(kind, layer, nxt, self.current, self.depth))
 
     def forward(self, layer: int | None = None) -> Phase:
         """Compute the next layer's pre-activations and node values."""
@@ -227,7 +167,7 @@ class TrainingSession:
         return self.step()
 
     def update(self) -> Phase:
-        """Every weight and bias moves by -learning_rate x gradient; next batch."""
+        """The optimizer moves every weight and bias (SGD: by -learning_rate x gradient); next batch."""
         self._expect(UPDATE, None)
         return self.step()
 
@@ -249,28 +189,29 @@ class TrainingSession:
 
     def _forward(self, l: int) -> None:
         cur = self.current
-        Z = pre_activation(cur.A[l - 1], cur.W[l], cur.b[l])
-        cur.Z[l], cur.A[l] = Z, self.act[l].value(Z)
+        A, Z = cur.node_values, cur.pre_activations
+        Z[l], A[l] = forward_layer(A[l - 1], cur.weights[l], cur.biases[l], self.act[l])
         if l == self.depth:
-            cur.sample_loss = self.loss_fn.value(cur.A[l], cur.T)
-            cur.batch_loss = float(cur.sample_loss.sum()) / len(cur.sample_loss)
+            cur.sample_loss = sample_loss = self.loss_fn.value(A[l], cur.targets)
+            cur.batch_loss = float(sample_loss.sum()) / len(sample_loss)
 
     def _backward(self, l: int) -> None:
         cur = self.current
+        A, Z = cur.node_values, cur.pre_activations
+        loss_slopes, activation_slopes = cur.loss_slopes, cur.activation_slopes
         if l == self.depth:
-            loss_slope = self.loss_fn.slope(cur.A[l], cur.T)
+            loss_slope = self.loss_fn.slope(A[l], cur.targets)
         else:
-            loss_slope = hidden_loss_slope(cur.loss_slope[l + 1], cur.activation_slope[l + 1], cur.W[l + 1])
-        cur.loss_slope[l] = loss_slope
-        cur.activation_slope[l] = self.act[l].slope(cur.Z[l], cur.A[l])
-        cur.grad_W[l], cur.grad_b[l] = weight_gradient(
-            cur.A[l - 1], loss_slope, cur.activation_slope[l], with_bias=cur.b[l] is not None)
+            loss_slope = hidden_loss_slope(loss_slopes[l + 1], activation_slopes[l + 1], cur.weights[l + 1])
+        loss_slopes[l] = loss_slope
+        activation_slopes[l] = self.act[l].slope(Z[l], A[l])
+        cur.grad_weights[l], cur.grad_biases[l] = weight_gradient(
+            A[l - 1], loss_slope, activation_slopes[l], with_bias=cur.biases[l] is not None)
 
     def _update(self, _layer: None) -> None:
-        cur, step = self.current, -self.learning_rate
-        self.W = [None] + [_moved(W, g, step) for W, g in zip(cur.W[1:], cur.grad_W[1:])]
-        self.b = [None] + [None if b is None else _moved(b, g, step) for b, g in zip(cur.b[1:], cur.grad_b[1:])]
-        cur.W_after, cur.b_after = self.W, self.b
+        cur = self.current
+        self.W, self.b = self.optimizer.step(cur.weights, cur.biases, cur.grad_weights, cur.grad_biases)
+        cur.weights_after, cur.biases_after = self.W, self.b
         self._record_loss(cur)
         self.applied = cur
         self.updates_done += 1
@@ -278,7 +219,7 @@ class TrainingSession:
         if not self.finished:
             self._start_batch()
 
-    def _record_loss(self, cur: _Pass) -> None:
+    def _record_loss(self, cur: BatchPass) -> None:
         if self.updates_done == len(self._loss_history):
             self._loss_history = _doubled(self._loss_history)
         self._loss_history[self.updates_done] = cur.batch_loss
@@ -301,12 +242,6 @@ class TrainingSession:
         target = self.updates_done + 1
         self._run_until(lambda: self.updates_done >= target)
 
-    def finish_epoch(self) -> None:
-        """Run phases until the current epoch's last update is applied."""
-        per_epoch = self.schedule.batches_per_epoch
-        target = (self.updates_done // per_epoch + 1) * per_epoch
-        self._run_until(lambda: self.updates_done >= target)
-
     def run_updates(self, count: int) -> None:
         """Run ``count`` whole updates (fewer if training ends first)."""
         target = self.updates_done + count  # a started update counts as the first
@@ -325,13 +260,3 @@ def _doubled(array: np.ndarray) -> np.ndarray:
     """The same values with room for as many again (histories grow this way)."""
     return np.concatenate([array, np.empty(len(array))])
 
-
-def _moved(W: np.ndarray, gradient: np.ndarray, step: float) -> np.ndarray:
-    """W - learning_rate x gradient, as a new array (the old one may be on screen).
-
-    Computed as (gradient x -learning_rate) + W: the same bits as
-    W - learning_rate x gradient, with one temporary array instead of two.
-    """
-    moved = gradient * step
-    moved += W
-    return moved

@@ -9,9 +9,14 @@ new arrays), and are marked read-only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, overload
 
 import numpy as np
+
+if TYPE_CHECKING:  # optimizers imports this module
+    from .optimizers import Optimizer, OptimizerState
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,12 @@ class Phase:
 FORWARD, BACKWARD, UPDATE = "forward", "backward", "update"
 
 
+@overload
+def frozen(array: np.ndarray) -> np.ndarray: ...
+@overload
+def frozen(array: None) -> None: ...
+@overload
+def frozen(array: np.ndarray | None) -> np.ndarray | None: ...
 def frozen(array: np.ndarray | None) -> np.ndarray | None:
     """A read-only view of ``array`` (None stays None)."""
     if array is None:
@@ -42,6 +53,25 @@ def frozen(array: np.ndarray | None) -> np.ndarray | None:
 
 def frozen_all(arrays) -> tuple:
     return tuple(frozen(a) for a in arrays)
+
+
+class BatchRecord(Protocol):
+    """What a batch's passes computed, by name: shared by ``BatchView`` (frozen,
+    for UIs) and the session's own ``BatchPass`` (read by breakpoints as it is)."""
+
+    epoch: int
+    batch: int
+    sample_indices: Sequence[int]
+    pre_activations: Sequence
+    node_values: Sequence
+    sample_loss: np.ndarray | None
+    batch_loss: float | None
+    loss_slopes: Sequence
+    activation_slopes: Sequence
+    grad_weights: Sequence
+    grad_biases: Sequence
+    weights_after: Sequence | None
+    biases_after: Sequence | None
 
 
 @dataclass(frozen=True)
@@ -61,6 +91,7 @@ class BatchView:
     targets: np.ndarray
     weights: tuple  # the weights this batch's passes use (before its update)
     biases: tuple
+    optimizer_state: OptimizerState  # the optimizer's state before this batch's update
     pre_activations: tuple
     node_values: tuple
     sample_loss: np.ndarray | None
@@ -90,6 +121,7 @@ class SessionState:
     activations: tuple[str, ...]  # index 0 is "" (the input layer)
     loss: str
     learning_rate: float
+    optimizer: Optimizer  # explains updates (``explain``); the UI never calls ``step``
     bias: bool
     weights: tuple  # current weights, index 0 None; weights[l] feeds layer l
     biases: tuple
@@ -112,6 +144,10 @@ class SessionState:
     test_loss_history: np.ndarray | None = None
     test_accuracy_history: np.ndarray | None = None
     accuracy: float | None = None  # over all training samples, with the current weights
+    # Counts [target class, predicted class] with the current weights (bce: 2 x 2 over
+    # every output value); None for mse, test_confusion None without held-out samples.
+    confusion: np.ndarray | None = None
+    test_confusion: np.ndarray | None = None
 
     @property
     def test_loss(self) -> float | None:
@@ -128,7 +164,22 @@ class SessionState:
     def finished(self) -> bool:
         return self.next_phase is None
 
+    def gradient_batch(self, layer: int) -> BatchView | None:
+        """The batch whose gradients of ``layer`` are on screen (the breakdown
+        explains it, ``v`` checks it): see ``gradient_batch``."""
+        return gradient_batch(self.current, self.applied, layer)
+
     @property
     def depth(self) -> int:
         """L, the number of computed layers."""
         return len(self.layers) - 1
+
+
+def gradient_batch(current: BatchView, applied: BatchView | None, layer: int) -> BatchView | None:
+    """The current batch once its backward pass has reached ``layer``, else
+    the last update applied (None before the first): the gradient to show
+    and to check is one that was computed, with the weights it was computed
+    with."""
+    if current.grad_weights[layer] is not None:
+        return current
+    return applied

@@ -1,16 +1,29 @@
 """Going back in time: any phase of training, by checkpoints and replay.
 
 Training is deterministic per scenario and seed, so a past state need not be
-stored: it can be recomputed from an earlier one.  The timeline keeps
+stored: it can be recomputed from an earlier one.  A jump costs the replay
+from the nearest checkpoint before it, so where checkpoints sit decides how
+long a jump takes.  The timeline keeps
 
-- sparse checkpoints spread evenly over everything trained so far, as many
-  as a memory budget allows (when full, the one whose loss leaves the
-  smallest gap goes), and
+- sparse checkpoints, as many as a memory budget allows, dense near where
+  the user is and sparser with distance: when full, the one whose loss
+  leaves the smallest gap *relative to its distance from the current
+  update* goes, so the gaps grow in proportion to the distance
+  (logarithmic spacing) up to a cap, beyond which they are even.  A step
+  back costs a few updates' replay; a jump far away costs at most about
+  2 x (updates so far) / (checkpoints) updates.  A jump's replay leaves
+  checkpoints behind at doubling distances before its target, so the
+  density follows the user;
 - the last few update boundaries passed, so stepping back a phase or two
   costs at most one update's replay.
 
-A checkpoint holds references to the weight arrays, never copies: the session
-never writes into an array it has handed out.
+The budget (bytes of weights and optimizer state pinned) defaults to 188 MiB;
+``BP_TUI_HISTORY_MB`` (or ``bp-tui --history-mb``) sets it: more memory, shorter
+far jumps (benchmarks/history.py measures both, with the process's RSS).
+
+A checkpoint holds references to the weight arrays and the optimizer's
+state, never copies: neither the session nor the optimizer ever writes into
+an array it has handed out.
 
 Positions count phases from the start: ``update * phases_per_update + phase``.
 """
@@ -18,25 +31,47 @@ Positions count phases from the start: ``update * phases_per_update + phase``.
 from __future__ import annotations
 
 import bisect
+import os
 from collections import OrderedDict
 
 from .session import Checkpoint, TrainingSession
 from .state import Phase
 
-DEFAULT_BUDGET = 188 * 1024**2  # bytes of weights the checkpoints may pin (the target is 200 MB in all)
+#: Bytes of weights and optimizer state the checkpoints may pin (the target is 200 MB in all).
+DEFAULT_BUDGET = 188 * 1024**2
+BUDGET_ENV = "BP_TUI_HISTORY_MB"
 RECENT = 8  # update boundaries kept however the sparse ones are spread
-MIN_SPACING = 32  # sparse checkpoints at least this many updates apart: replaying 32 is quick,
-# and keeping every update early on would make each new weight array fresh memory (page faults)
+MIN_SPACING = 32  # sparse checkpoints at most this many updates apart near the user, on a small
+# network: replaying 32 is quick, and keeping every update would make each new weight array fresh
+# memory (page faults).  Larger networks get fewer (``spacing``): an update costs more to replay.
+#: Multiply-adds (parameters x batch size, summed over updates) one spacing's replay may cost:
+#: about 20 ms of NumPy on one core.
+SPACING_WORK = 64 * 1024**2
+#: Beyond this many times the even spacing (updates / checkpoints) from the current
+#: update, checkpoints are spread evenly: a far jump's replay stays bounded.
+FAR = 2
+
+
+def history_budget() -> int:
+    """The checkpoint budget in bytes: ``BP_TUI_HISTORY_MB`` (MiB) if set, else the default."""
+    text = os.environ.get(BUDGET_ENV, "").strip()
+    try:
+        megabytes = float(text) if text else None
+    except ValueError:
+        megabytes = None
+    return DEFAULT_BUDGET if megabytes is None or not megabytes > 0 else int(megabytes * 1024**2)
 
 
 class Timeline:
     """Drives a session forward and back; every move goes through here."""
 
-    def __init__(self, session: TrainingSession, budget: int = DEFAULT_BUDGET):
+    def __init__(self, session: TrainingSession, budget: int | None = None):
         self.session = session
         self.per_update = len(session.cycle)
-        self.budget = budget
-        self._checkpoint_bytes = max(1, sum(a.nbytes for a in session.W[1:] + session.b[1:] if a is not None))
+        self.budget = history_budget() if budget is None else budget
+        self._checkpoint_bytes = max(1, session.checkpoint_bytes)
+        work = sum(w.size for w in session.W[1:]) * session.schedule.batch_size
+        self.spacing = min(MIN_SPACING, max(1, SPACING_WORK // max(1, work)))
         self.reset()
 
     def reset(self) -> None:
@@ -65,14 +100,15 @@ class Timeline:
         return max(8, (self.budget - recent_bytes) // self._checkpoint_bytes)
 
     def memory_bytes(self) -> int:
-        """Bytes of weight arrays the checkpoints keep alive (shared ones counted once)."""
+        """Bytes of weight and optimizer state arrays the checkpoints keep alive
+        (shared ones counted once), and the session's loss history."""
         seen, total = set(), 0
         for checkpoint in list(self._sparse.values()) + list(self._recent.values()):
-            for a in checkpoint.W[1:] + checkpoint.b[1:]:
-                if a is not None and id(a) not in seen:
+            for a in checkpoint.arrays():
+                if id(a) not in seen:
                     seen.add(id(a))
                     total += a.nbytes
-        return total + self.session._loss_history.nbytes
+        return total + self.session.history_bytes
 
     # ------------------------------------------------------------ forward
     def note(self) -> None:
@@ -89,17 +125,22 @@ class Timeline:
         self._recent.move_to_end(u)
         while len(self._recent) > RECENT:
             self._recent.popitem(last=False)
-        spacing = max(MIN_SPACING, self._sparse_keys[-1] // self.max_sparse)
-        if u not in self._sparse and u - self._sparse_keys[bisect.bisect(self._sparse_keys, u) - 1] >= spacing:
+        keys = self._sparse_keys
+        at = bisect.bisect(keys, u)
+        room = u - keys[at - 1] >= self.spacing and (at == len(keys) or keys[at] - u >= self.spacing)
+        if u not in self._sparse and room:
             self._sparse[u] = checkpoint
-            bisect.insort(self._sparse_keys, u)
-            while len(self._sparse_keys) > self.max_sparse:
+            keys.insert(at, u)
+            while len(keys) > self.max_sparse:
                 self._thin()
 
     def _thin(self) -> None:
-        """Drop the inner checkpoint whose loss leaves the smallest gap."""
-        keys = self._sparse_keys
-        k = min(range(1, len(keys) - 1), key=lambda i: keys[i + 1] - keys[i - 1])
+        """Drop the inner checkpoint whose loss leaves the smallest gap for its distance
+        from the current update (module doc): gaps grow with the distance, up to a cap."""
+        keys, focus = self._sparse_keys, self.session.updates_done
+        far = FAR * (keys[-1] - keys[0]) / self.max_sparse
+        k = min(range(1, len(keys) - 1),
+                key=lambda i: (keys[i + 1] - keys[i - 1]) / (min(abs(keys[i] - focus), far) + self.spacing))
         del self._sparse[keys.pop(k)]
 
     def step(self) -> Phase:
@@ -138,7 +179,7 @@ class Timeline:
 
     def goto_epoch(self, epoch: int) -> None:
         """Just after epoch ``epoch``'s last update (0: the start)."""
-        self.goto_update(epoch * self.session.schedule.batches_per_epoch)
+        self.goto_update(self.session.schedule.epoch_end(epoch))
 
     def goto(self, position: int) -> None:
         """Any phase of training, back or forward: replay from the nearest checkpoint."""
@@ -149,14 +190,25 @@ class Timeline:
         if not (here <= position and here >= start.updates_done * self.per_update):
             self.session.restore(start)
             self.note()
-        # Replay in one go, noting only the last few boundaries (for the next steps back).
-        fast = update - self.session.updates_done - RECENT
-        if fast > 0:
-            self.session.run_updates(fast)
+        # Replay in one go but for checkpoints at doubling distances before the
+        # target (for the next jumps near it) and the last few boundaries.
+        for stop in self._stops(self.session.updates_done, update - RECENT, self.spacing):
+            self.session.run_updates(stop - self.session.updates_done)
+            self.note()
         while self.session.updates_done < update:
             self.finish_update()
         self.session.run_phases(phase - self.session.phases_done)
         self.note()
+
+    @staticmethod
+    def _stops(start: int, target: int, spacing: int) -> list[int]:
+        """Updates between ``start`` and ``target`` where a replay leaves a checkpoint:
+        ``target``, then ``spacing`` x 1, 2, 4, ... before it."""
+        stops, distance = [], 0
+        while target - distance > start:
+            stops.append(target - distance)
+            distance = max(spacing, 2 * distance)
+        return stops[::-1]
 
     def _nearest(self, update: int) -> Checkpoint:
         """The latest checkpoint at or before ``update``."""

@@ -25,6 +25,7 @@ from ..engine import PhaseOrderError, Scenario, TrainingSession
 from ..engine.breakpoints import BreakpointHit
 from ..engine.debugger import Debugger
 from ..engine.gradcheck import GradCheck
+from ..engine.threads import use_threads_for
 from . import hints
 from .dialog import Palette
 from .keys import KEYS, action_of, commands, key_for
@@ -51,6 +52,7 @@ class BpTuiApp(App):
 
     def _open(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        use_threads_for(scenario)  # BLAS threads for this network, not the machine's default
         self.controller = RunController(self, Debugger(scenario), self.publish, self._stopped)
         self.sub_title = scenario.title
         self.gradcheck: tuple[int, Selection, GradCheck] | None = None  # (position, selection, check)
@@ -163,8 +165,8 @@ class BpTuiApp(App):
         self._go(lambda **run: self.debugger.goto_update(target, **run))
 
     def action_finish_epoch(self) -> None:
-        epoch = self.session.current.epoch
-        self._go(lambda **run: self.debugger.goto_epoch(epoch, **run))
+        end = self.debugger.epoch_end()
+        self._go(lambda **run: self.debugger.goto_update(end, **run))
 
     def action_continue(self) -> None:
         if self.controller.running:

@@ -3,7 +3,7 @@
     node value feeding in  x  loss slope at the node fed  x  activation slope there
 
 one row per sample of the batch, then their mean (the gradient), then the
-update ``w - learning_rate x gradient = new w``.  For a hidden node it can
+update the optimizer makes (SGD: ``w - learning_rate x gradient = new w``).  For a hidden node it can
 expand to show how its loss slope was assembled from the next layer.  All
 numbers come from the engine's ``breakdown`` queries; this pane only lays
 them out.
@@ -18,8 +18,9 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
+from ..engine.gradcheck import AGREES, AT_KINK
 from ..engine.state import FORWARD, BatchView, SessionState
-from .fmt import number, relative_error
+from .fmt import number
 from .keys import key_for
 from .selection import Selection
 from .snapshot import Snapshot
@@ -51,11 +52,11 @@ def render_breakdown(snapshot: Snapshot) -> Group:
     if check is not None:
         parts.append(_check_line(check, digits))
     if batch is None:
-        parts.append(_what_comes(sel))
+        parts.append(_what_comes(sel, state.optimizer))
         return Group(*parts)
     if batch is not cur:
         parts.append(Text(f"last update: epoch {batch.epoch}, batch {batch.batch}", style="dim"))
-    bd = weight_breakdown(batch, sel, state.learning_rate, state.activations[sel.layer])
+    bd = weight_breakdown(batch, sel, state.activations[sel.layer], state.optimizer)
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
     parts.append(_update_lines(bd, digits, applied=batch.weights_after is not None))
@@ -68,9 +69,10 @@ def render_breakdown(snapshot: Snapshot) -> Group:
 
 
 def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None, str]:
-    """The current batch once its backward pass reached the layer, else the last update."""
+    """The batch the engine says is on screen (``gradient_batch``), and a hint when it is not the current one."""
     cur, nxt = state.current, state.next_phase
-    if cur.grad_weights[sel.layer] is not None:
+    batch = state.gradient_batch(sel.layer)
+    if batch is cur:
         return cur, ""
     if nxt is None:
         hint = f"training is finished ({key_for('reset')} resets)"
@@ -79,7 +81,7 @@ def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None,
     else:
         hint = (f"press {key_for('backward')} to run the backward pass to layer {sel.layer} "
                 f"({nxt.describe(state.depth)} next)")
-    return state.applied, hint
+    return batch, hint
 
 
 def _factor_table(bd, digits: int | None) -> Table:
@@ -114,13 +116,20 @@ def _notes(bd, activation: str) -> list[Text]:
 
 
 def _update_lines(bd, digits: int | None, applied: bool) -> Text:
-    w = "b" if bd.is_bias else "w"
+    """The optimizer's arithmetic for this entry: each line as a formula, then with its numbers."""
     text = Text()
-    text.append(f"update: {w} − learning_rate × gradient = new {w}\n", style="dim")
-    text.append(f"        {number(bd.weight, digits)} − {number(bd.learning_rate, digits)} × "
-                f"{number(bd.gradient, digits)} = ")
-    text.append(number(bd.new_weight, digits), style="bold green")
-    text.append("  (applied)" if applied else f"  (after {key_for('update')})", style="dim")
+    lines = bd.update.equations
+    for k, line in enumerate(lines):
+        text.append(f"{'update: ' if k == 0 else '        '}{line.formula}\n", style="dim")
+        numbers = line.numbers(lambda x: number(x, digits))
+        head, _, result = numbers.rpartition(" = ")
+        text.append(f"        {head} = ")
+        last = k == len(lines) - 1
+        text.append(result, style="bold green" if last else "bold")
+        if last:
+            text.append("  (applied)" if applied else f"  (after {key_for('update')})", style="dim")
+        else:
+            text.append("\n")
     return text
 
 
@@ -148,18 +157,19 @@ def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None)
 
 def _check_line(check, digits: int | None) -> Text:
     """The gradient check beside backprop: the chain rule, verified by nudging the weight."""
-    ok = check.relative_error < 1e-6
+    ok = check.verdict == AGREES
     text = Text("gradient check: ", style="bold")
     text.append(f"backprop {number(check.backprop, digits)}  vs  slope of the batch loss "
                 f"(central differences, h={check.step:.1g}) {number(check.finite_difference, digits)}: ")
-    text.append(f"relative error {relative_error(check.relative_error)} ", style="bold green" if ok else "bold red")
-    text.append("✓ agrees" if ok else "✗ disagrees", style="green" if ok else "red")
+    text.append(f"relative error {check.error_text} ", style="bold green" if ok else "bold red")
+    mark = "✓" if ok else ("~" if check.verdict == AT_KINK else "✗")
+    text.append(f"{mark} {check.verdict}", style="green" if ok else ("yellow" if check.verdict == AT_KINK else "red"))
     if check.kink:
         text.append("  (a ReLU crossed 0 within the nudge: the slope is not defined there)", style="yellow")
     return text
 
 
-def _what_comes(sel: Selection) -> Text:
+def _what_comes(sel: Selection, optimizer) -> Text:
     """Before the first backward pass: what this pane will show, in the slides' words."""
     fed = "1 (a bias has no node feeding it)" if sel.is_bias else f"the value of layer {sel.layer - 1} node {sel.i}"
     text = Text("\nOnce the backward pass reaches layer ", style="dim")
@@ -167,6 +177,6 @@ def _what_comes(sel: Selection) -> Text:
     text.append(f"  1. the node value feeding into it: {fed},\n")
     text.append(f"  2. the slope of the loss w.r.t. the node it feeds into (layer {sel.layer} node {sel.j}),\n")
     text.append("  3. the slope of the activation at that node,\n")
-    text.append("per sample of the batch, then their mean; then the update w − learning_rate × gradient.",
+    text.append(f"per sample of the batch, then their mean; then the update: {optimizer.formula(sel)}.",
                 style="dim")
     return text

@@ -8,33 +8,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
+from ..engine.breakpoint_settings import SettingError, setting_from_text
 from ..engine.breakpoints import BreakpointChecker
 from .dialog import Dialog
 
 #: The kinds that take a number, and what the input asks for.
 SETTINGS = {"gradient_norm": "threshold", "flat": "tolerance[, updates]", "at_update": "update",
             "at_epoch": "epoch"}
-
-
-def _current(checker: BreakpointChecker, kind: str) -> str:
-    s = checker.settings
-    if kind == "flat" and "flat_tolerance" in s:
-        return f"{s['flat_tolerance']:g}, {s['flat_updates']}"
-    return f"{s[kind]:g}" if kind in s else ""
-
-
-def _value(kind: str, text: str):
-    """The setting typed for ``kind``, as BreakpointChecker.set takes it (ValueError if bad)."""
-    text = text.strip()
-    if not text:
-        return True
-    if kind == "flat":
-        parts = [p.strip() for p in text.split(",")]
-        tolerance = float(parts[0])
-        return (tolerance, int(parts[1])) if len(parts) > 1 else tolerance
-    if kind in ("at_update", "at_epoch"):
-        return int(text)
-    return float(text)
 
 
 class BreakpointsScreen(Dialog[bool]):
@@ -54,7 +34,7 @@ class BreakpointsScreen(Dialog[bool]):
                     yield Checkbox(self.checker.KINDS.get(kind, label), value=on, id=f"on-{kind}",
                                    disabled=kind == "non_finite", compact=True)
                     if kind in SETTINGS:
-                        yield Input(_current(self.checker, kind), placeholder=SETTINGS[kind], id=f"set-{kind}",
+                        yield Input(self.checker.settings.text(kind), placeholder=SETTINGS[kind], id=f"set-{kind}",
                                     compact=True)
             yield Static("", id="breakpoints-error")
             yield Button("Apply", variant="primary", id="apply", compact=True)
@@ -69,17 +49,15 @@ class BreakpointsScreen(Dialog[bool]):
 
     def _apply(self) -> None:
         changes = []
-        try:
+        try:  # every value checked (the engine's rules) before any is applied
             for kind in self.checker.KINDS:
                 on = self.query_one(f"#on-{kind}", Checkbox).value
                 value = True
                 if on and kind in SETTINGS:
-                    value = _value(kind, self.query_one(f"#set-{kind}", Input).value)
+                    value = setting_from_text(kind, self.query_one(f"#set-{kind}", Input).value)
                 changes.append((kind, value if on else False))
-            for kind, value in changes:
-                self.checker.set(kind, value)
-        except ValueError as error:
-            message = str(error) if "must" in str(error) or "needs" in str(error) else f"not a number: {error}"
-            self.query_one("#breakpoints-error", Static).update(Text(message, style="bold red"))
+            self.checker.use(self.checker.changed(changes))
+        except SettingError as error:
+            self.query_one("#breakpoints-error", Static).update(Text(str(error), style="bold red"))
             return
         self.dismiss(True)

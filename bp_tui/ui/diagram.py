@@ -20,6 +20,7 @@ from textual.widget import Widget
 
 from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
 from .fmt import fit, short, weight_style
+from .network_drawing import frozen_names
 from .selection import Selection
 from .snapshot import Snapshot
 
@@ -226,7 +227,9 @@ class NetworkDiagram(Widget, can_focus=False):
         widths = [GAP_W if j is None else CELL_W for j in to_cols]
         lefts = [x + sum(widths[:c]) for c in range(len(widths))]
         width = sum(widths)
-        title = f"W{l} {st.layers[l - 1]}×{st.layers[l]}" + (" new" if kind == UPDATE else "")
+        frozen = [name for name in frozen_names(st) if name[1:] == str(l)]
+        title = (f"W{l} {st.layers[l - 1]}×{st.layers[l]}" + (" new" if kind == UPDATE else "")
+                 + (f" ❄{'/'.join(frozen)}" if frozen else ""))
         self._put(canvas, 0, x, title.ljust(width), "bold reverse" if kind == UPDATE else "bold")
         head = Text()
         for j, w in zip(to_cols, widths):

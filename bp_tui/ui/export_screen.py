@@ -8,6 +8,7 @@ an existing file is harmed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,7 +66,7 @@ class ExportScreen(Dialog[Written | None]):
         self.query_one("#export-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        path = os.path.expanduser(event.value.strip())
         if not path or self.working:  # a second Enter while the first export runs
             return
         self.working = True

@@ -10,16 +10,17 @@ the session is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
 from ..engine import Scenario, TrainingSession
-from ..engine.export import Progress, load_weights, save_weights, write_csv, write_trace
-from .jobs import Job
+from ..engine.export import atomic_write, csv_lines, load_weights, save_weights, trace_lines
+from .jobs import Job, Progress
 
 
 @dataclass(frozen=True)
@@ -34,16 +35,32 @@ def default_stem(scenario: Scenario) -> str:
     return Path(scenario.path).stem or "bp-tui"
 
 
+def _write(path: str, lines: Iterator[str], updates: int, progress: Progress) -> int:
+    """``lines`` into ``path`` atomically, ``progress(lines so far, updates)`` after each
+    (one per update, after a first line); its ``Cancelled`` leaves the file as it was."""
+    count = 0
+
+    def write(handle: TextIO) -> None:
+        nonlocal count
+        for line in lines:
+            handle.write(line + "\n")
+            progress(count, updates)
+            count += 1
+
+    atomic_write(path, write)
+    return count
+
+
 def export(choice: str, path: str, scenario: Scenario, updates: int, W: list[np.ndarray | None],
            b: list[np.ndarray | None], progress: Progress) -> Written:
     """Write (or read) ``path`` for ``choice`` (trace, csv, save, load); ``updates`` done so far,
     ``W``/``b`` the weights now (copies: the job runs beside the UI)."""
     path = str(Path(path).expanduser())
     if choice == "trace":
-        lines = write_trace(path, scenario, updates, progress=progress)
+        lines = _write(path, trace_lines(scenario, updates), updates, progress)
         return Written(f"wrote {lines} lines of trace (updates 0..{updates}) to {path}")
     if choice == "csv":
-        rows = write_csv(path, scenario, updates, progress=progress)
+        rows = _write(path, csv_lines(scenario, updates), updates, progress) - 1  # the header
         return Written(f"wrote {rows} rows (one per update) to {path}")
     if choice == "save":
         save_weights(path, W, b)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from ..engine.gradcheck import error_text
+
 
 def short(x: float, digits: int = 4) -> str:
     """A compact number: ``0.94``, ``6``, ``-1.235e+05``, ``nan``."""
@@ -24,14 +26,9 @@ def number(x: float, digits: int | None) -> str:
     return full(x) if digits is None else short(x, digits)
 
 
-#: Below this a relative error is round-off: its digits differ between CPUs
-#: (OpenBLAS picks per-CPU kernels), so it is shown as a bound, never as digits.
-ROUND_OFF = 1e-10
-
-
-def relative_error(x: float) -> str:
-    """``3.2e-07``, or ``< 1e-10`` for round-off (the same text on every machine)."""
-    return f"< {ROUND_OFF:.0e}" if x < ROUND_OFF else f"{x:.2g}"
+#: ``3.2e-07``, or ``< 1e-10`` for round-off: the engine's rule (digits of
+#: round-off differ between CPUs, so it is stated as a bound).
+relative_error = error_text
 
 
 def weight_style(w: float, scale: float) -> str:

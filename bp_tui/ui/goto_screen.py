@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from ..engine.fields import printable, whole_number
 from .dialog import Dialog
 
-PATTERN = re.compile(r"^\s*(?:(u|update|e|epoch)\s*)?(\d+)\s*$", re.IGNORECASE)
+PATTERN = re.compile(r"^\s*(?:(u|update|e|epoch)\s*)?([0-9]+)\s*$", re.IGNORECASE)
 
 
 def parse_target(text: str) -> tuple[str, int] | None:
@@ -21,7 +22,10 @@ def parse_target(text: str) -> tuple[str, int] | None:
     if not match:
         return None
     kind = "epoch" if (match.group(1) or "u").lower().startswith("e") else "update"
-    return kind, int(match.group(2))
+    try:
+        return kind, whole_number(match.group(2))  # bounded: 5,000 digits is not an update
+    except ValueError:
+        return None
 
 
 class GotoScreen(Dialog[tuple[str, int] | None]):
@@ -41,7 +45,8 @@ class GotoScreen(Dialog[tuple[str, int] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         target = parse_target(event.value)
         if target is None:
+            shown = printable(event.value, quote=True)
             self.query_one("#goto-error", Static).update(
-                Text(f"not an update or epoch: {event.value!r} (try 120, or e3)", style="bold red"))
+                Text(f"not an update or epoch: {shown} (try 120, or e3)", style="bold red"))
             return
         self.dismiss(target)

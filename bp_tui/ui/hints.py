@@ -8,9 +8,9 @@ session says where training is; these only say it.
 from __future__ import annotations
 
 from ..engine.breakpoints import BreakpointHit
-from ..engine.gradcheck import GradCheck, NetworkCheck
+from ..engine.gradcheck import DISAGREES, GradCheck, NetworkCheck
+from ..engine.params import Param
 from ..engine.state import SessionState
-from .fmt import relative_error
 from .keys import key_for
 
 
@@ -56,14 +56,22 @@ def breakpoint_hit(hit: BreakpointHit) -> str:
     return f"⛔ breakpoint: {hit.message}"
 
 
-def gradient_check(check: GradCheck) -> str:
-    verdict = "agrees" if check.relative_error < 1e-6 else "DISAGREES"
-    return f"gradient check of {check.name}: relative error {relative_error(check.relative_error)}, backprop {verdict}"
+def no_gradient(what: str) -> str:
+    return f"no {what} yet: press {key_for('backward')} to run the backward pass"
 
 
-def network_check(result: NetworkCheck) -> str:
+def gradient_check(check: GradCheck | None, param: Param) -> str:
+    """The engine's verdict, as it says it (a disagreement in capitals)."""
+    if check is None:
+        return no_gradient(f"gradient of {param.name}")
+    verdict = check.verdict.upper() if check.verdict == DISAGREES else check.verdict
+    return f"gradient check of {check.name}: relative error {check.error_text}, backprop {verdict}"
+
+
+def network_check(result: NetworkCheck | None) -> str:
+    if result is None:
+        return no_gradient("gradients")
     scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
     kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
     worst = result.worst
-    error = relative_error(worst.relative_error)
-    return f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {error}"
+    return f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {worst.error_text}"

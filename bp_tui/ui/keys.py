@@ -3,6 +3,7 @@ screen and the command palette are all made from it, so they cannot drift."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -22,7 +23,7 @@ class Key:
 KEYS = [
     Key("f", "forward", "Forward", "forward pass: compute the next layer", True),
     Key("b", "backward", "Backward", "backward pass: slopes and gradients of the next layer back", True),
-    Key("u", "update", "Update", "apply the update: w − learning_rate × gradient", True),
+    Key("u", "update", "Update", "apply the update: the optimizer moves every weight", True),
     Key("n,space", "next", "Next", "the next phase, whatever it is", True),
     Key("enter", "finish_update", "Finish update", "run to the end of this update"),
     Key("e", "finish_epoch", "Epoch", "run to the end of this epoch (breakpoints stop it)", True),
@@ -43,6 +44,8 @@ KEYS = [
     Key("V", "gradcheck_all", "Check all gradients", "check every gradient; select the worst", section="Look"),
     Key("w", "watch_weight", "Watch weight", "pin the selected weight: its values over updates", section="Look"),
     Key("W", "watch_node", "Watch node", "pin the node the selected weight feeds into", section="Look"),
+    Key("O", "watch_state", "Watch optimizer state", "pin the selected weight's optimizer state (v; m, s)",
+        section="Look"),
     Key("B", "breakpoints", "Breakpoints", "turn breakpoints on and off", True, section="Look"),
     Key("o", "open", "Open", "open another scenario (bundled or a path)", True, section="File"),
     Key("X", "export", "Export", "write the trace (JSON Lines), CSV, or save/load weights (.npz)",
@@ -68,9 +71,13 @@ def action_string(key: Key) -> str:
 
 def bindings() -> list[Binding]:
     """Every key's binding, for the main screen (its footer keeps the table's order)."""
+    return _bindings(KEYS, action_string)
+
+
+def _bindings(keys: list[Key], action_of_key: Callable[[Key], str] = lambda key: key.action) -> list[Binding]:
     out = []
-    for key in KEYS:
-        action = action_string(key)
+    for key in keys:
+        action = action_of_key(key)
         if key.paired:
             first, second = key.keys.split(",")
             out.append(Binding(first, f"{action}(-1)", key.label, show=False, priority=key.action == "cycle"))
@@ -110,3 +117,19 @@ def action_of(key: str) -> str | None:
         if not k.paired and key in k.keys.split(","):
             return k.action
     return None
+
+
+#: The comparison screen (``bp-tui compare``): each key moves both runs.
+COMPARE_KEYS = [
+    Key("n,space", "next", "Next", "the next phase of both runs", True),
+    Key("enter", "finish_update", "Finish update", "both runs to the end of their update", True),
+    Key("t", "ten_updates", "10 updates", "ten more updates of both runs", True),
+    Key("z,left", "back", "Back", "both runs one phase back", True, section="Time"),
+    Key("y,right", "redo", "Redo", "both runs one phase forward again", True, section="Time"),
+    Key("shift+tab,tab", "cycle", "", "previous / next weight", paired=True, section="Select"),
+    Key("q,escape", "close", "Close", "leave the comparison", True, section="File"),
+]
+
+
+def compare_bindings() -> list[Binding]:
+    return _bindings(COMPARE_KEYS)

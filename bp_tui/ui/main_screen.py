@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..engine.debugger import Watch
-from ..engine.gradcheck import check_network, check_weight
 from . import files, hints
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
@@ -111,26 +110,28 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------- checks and watches
     def action_gradcheck(self) -> None:
         app, selection = self.app, self.app.view.selection
-        check = app.controller.move(lambda: check_weight(app.session, selection))
-        app.gradcheck = (app.debugger.timeline.position, selection, check)
-        app.say(hints.gradient_check(check))
+        check = app.controller.move(lambda: app.debugger.check_weight(selection))
+        if check is not None:
+            app.gradcheck = (app.debugger.timeline.position, selection, check)
+        app.say(hints.gradient_check(check, selection))
         app.publish()
 
     def action_gradcheck_all(self) -> None:
-        """A job: the session does not move meanwhile (``busy``), so it needs no lock."""
+        """A job: the session does not move meanwhile (``busy``), and the check reads an immutable view."""
         app = self.app
 
         def checked(done: Done | None) -> None:
             app.busy = False
-            if done is not None and done.result is not None:
-                worst = done.result.worst
-                app.gradcheck = (app.debugger.timeline.position, worst.param, worst)
-                app.view = replace(app.view, selection=worst.param)
-                app.say(hints.network_check(done.result))
+            result = done.result if done is not None else None
+            if result is not None:
+                app.gradcheck = (app.debugger.timeline.position, result.worst.param, result.worst)
+                app.view = replace(app.view, selection=result.worst.param)
+            if done is not None and not done.cancelled:
+                app.say(hints.network_check(result))
             app.publish()
 
         app.busy = True
-        app.push_screen(JobScreen("checking every gradient…", lambda _: check_network(app.session)), checked)
+        app.push_screen(JobScreen("checking every gradient…", lambda _: app.debugger.check_network()), checked)
 
     def _toggle_watch(self, watch: Watch) -> None:
         pinned = self.app.controller.move(lambda: self.app.debugger.watches.toggle(watch, self.app.session))
@@ -142,6 +143,14 @@ class MainScreen(Screen[None]):
 
     def action_watch_node(self) -> None:
         self._toggle_watch(self.app.view.selection.feeds)
+
+    def action_watch_state(self) -> None:
+        app = self.app
+        watches, pinned = app.controller.move(lambda: app.debugger.toggle_state_watch(app.view.selection))
+        names = ", ".join(w.name for w in watches)
+        app.say(f"{'watching' if pinned else 'stopped watching'} {names}" if watches
+                else f"{app.session.optimizer.name} keeps no state to watch")
+        app.publish()
 
 
     # ------------------------------------------------------------ dialogs

@@ -63,6 +63,11 @@ def line_style(w: float, scale: float) -> tuple[str, bool]:
     return (f"dim {colour}" if ratio < 0.2 else colour), False
 
 
+def frozen_names(state) -> list[str]:
+    """The parameters the optimizer keeps still (``freeze``), in reading order: ``["b1", "b2"]``."""
+    return [p.name for p in sorted(state.optimizer.frozen)]
+
+
 def display_name(name: str) -> str:
     """``species=setosa`` -> ``setosa``; ``petal_width`` -> ``petal width``."""
     return name.split("=", 1)[-1].replace("_", " ")
@@ -262,7 +267,8 @@ class NetworkDrawing(Widget, can_focus=False):
                 self._output_words(canvas, box, k, s, step)
         bias = layout.boxes.get((l, None))
         if bias is not None:
-            canvas.put(bias.x, bias.y, f"{'1 bias':^{bias.w}}", "dim on " + NODE_BG)
+            frozen = f"b{l + 1}" in frozen_names(st)
+            canvas.put(bias.x, bias.y, f"{'1 bias ❄' if frozen else '1 bias':^{bias.w}}"[:bias.w], "dim on " + NODE_BG)
             hits.update({(bias.x + dx, bias.y + dy): Selection(l + 1, None, 0)
                          for dx in range(bias.w) for dy in range(bias.h)})
 
@@ -289,7 +295,9 @@ class NetworkDrawing(Widget, can_focus=False):
             canvas.put(0, y, "the forward pass has not reached the output yet", "dim italic")
         else:
             canvas.put(0, y, output_line(step, k, st.current.loss_slopes[st.depth] is not None, width))
-        canvas.put(0, y + 1, next((t for t in LEGENDS if len(t) <= width), LEGENDS[-1]), "dim")
+        frozen = frozen_names(st)
+        lead = f"❄ frozen (never move): {', '.join(frozen)} · " if frozen else ""
+        canvas.put(0, y + 1, lead + next((t for t in LEGENDS if len(lead + t) <= width), LEGENDS[-1]), "dim")
 
     def on_click(self, event: Click) -> None:
         target = self._hits.get((event.x, event.y))

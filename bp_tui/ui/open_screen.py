@@ -6,6 +6,8 @@ nothing else changes: the session that is open stays open.
 
 from __future__ import annotations
 
+import os
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -45,7 +47,7 @@ class OpenScreen(Dialog[Scenario | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self._try(event.value.strip())
+            self._try(os.path.expanduser(event.value.strip()))
 
     def _try(self, path: str) -> None:
         try:

@@ -129,9 +129,41 @@ def test_ctrl_c_while_starting_prints_no_traceback(delay):
     assert err in ("", "bp-tui: interrupted\n")
 
 
-@pytest.mark.parametrize("command", ["explain", "serve"])
-def test_placeholders_are_user_errors_until_implemented(capsys, command):
-    if cli.COMMANDS[command].run is not cli.not_implemented:
-        pytest.skip("implemented")
-    code, out, err = call(capsys, command, "seed")
-    assert (code, out) == (2, "") and err == f"bp-tui {command}: not implemented yet\n"
+# --- screenshot: checked before rendering ----------------------------------------
+
+
+@pytest.mark.parametrize("args, starts", [
+    (["-o", "shot.png"], "shot.png: -o: screenshots are SVG"),
+    (["-o", "{tmp}/missing/shot.svg"], "{tmp}/missing/shot.svg: -o: no such folder"),
+    (["-o", "{tmp}/folder.svg"], "{tmp}/folder.svg: -o: is a folder"),
+    (["-o", "{tmp}/link.svg"], "{tmp}/link.svg: -o: is a symbolic link (not followed"),
+    (["--size", "100000x100000", "-o", "x.svg"], "bp-tui screenshot: argument --size: 100000x100000 is out of range"),
+    (["--size", "9" * 5000 + "x40", "-o", "x.svg"], "bp-tui screenshot: argument --size: expected WIDTHxHEIGHT"),
+    (["--keys", "f bogus_key", "-o", "{tmp}/x.svg"], "--keys: 'bogus_key': unknown key name"),
+])
+def test_screenshot_refuses_bad_options_cleanly(tmp_path, capsys, args, starts):
+    (tmp_path / "folder.svg").mkdir()
+    (tmp_path / "link.svg").symlink_to(tmp_path / "elsewhere.svg")
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    code, out, err = call(capsys, "screenshot", "seed", *argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(starts.replace("{tmp}", str(tmp_path))) and len(err.splitlines()) == 1, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder.svg", "link.svg"]  # no stray .tmp
+    assert not (tmp_path / "elsewhere.svg").exists()
+
+
+def test_screenshot_writes_svg_with_known_keys(tmp_path, capsys):
+    out = tmp_path / "shot.svg"
+    code, _, err = call(capsys, "screenshot", "seed", "--keys", "f f question_mark escape", "--size", "100x30",
+                        "-o", str(out))
+    assert (code, err) == (0, "")
+    assert out.read_text().startswith("<svg") and [p.name for p in tmp_path.iterdir()] == ["shot.svg"]
+
+
+def test_over_long_and_special_paths_on_the_command_line(tmp_path):
+    longer = "/".join(["y" * 200] * 30) + ".toml"
+    result = run("check", longer)
+    assert_one_line_error(result, f"{longer[:600]}")
+    assert "the path is too long" in result.stderr
+    result = run("trace", "/dev/zero")
+    assert_one_line_error(result, "/dev/zero: file: is a device, not a regular file")

@@ -57,7 +57,7 @@ def test_every_weight_and_bias_breaks_down_into_its_gradient(name, bias):
         lr = session.state.learning_rate
         breakdowns = {}
         for layer, i, j in every_parameter(layers, bias):
-            bd = weight_breakdown(cur, Param(layer, i, j), lr, acts[layer - 1])
+            bd = weight_breakdown(cur, Param(layer, i, j), acts[layer - 1], session.optimizer)
             assert bd is not None
             n = len(cur.sample_indices)
             assert bd.sample_indices == cur.sample_indices
@@ -76,8 +76,12 @@ def test_every_weight_and_bias_breaks_down_into_its_gradient(name, bias):
             assert np.mean(bd.product) == pytest.approx(grad, rel=1e-12, abs=1e-15)
             # The update it will make.
             weight = cur.biases[layer][j] if i is None else cur.weights[layer][i, j]
-            assert bd.weight == weight and bd.learning_rate == lr
-            assert bd.new_weight == weight - lr * grad
+            assert bd.weight == weight
+            assert bd.new_weight == weight - lr * grad  # plain SGD, as the slides
+            (line,) = bd.update.equations
+            w = "b" if i is None else "w"
+            assert line.formula == f"{w} − learning_rate × gradient = new {w}"
+            assert [t.value for t in line.pieces[::2]] == [weight, lr, grad]
             assert bd.is_bias == (i is None)
             assert bd.slopes_combined == (acts[layer - 1] == "softmax")
             breakdowns[layer, i, j] = bd
@@ -90,7 +94,7 @@ def test_every_weight_and_bias_breaks_down_into_its_gradient(name, bias):
             after = applied.biases_after[layer][j] if i is None else applied.weights_after[layer][i, j]
             assert bd.new_weight == now == after
             # The applied batch still breaks down the same way.
-            again = weight_breakdown(applied, Param(layer, i, j), state.learning_rate, acts[layer - 1])
+            again = weight_breakdown(applied, Param(layer, i, j), acts[layer - 1], session.optimizer)
             assert again.gradient == bd.gradient and again.new_weight == bd.new_weight
 
 
@@ -128,11 +132,12 @@ def test_breakdowns_are_none_before_the_layers_backward_phase():
 
     def available():
         cur = session.state.current
-        return (
-            [weight_breakdown(cur, Param(l, 0, 0), 0.1, acts[l - 1]) is not None for l in range(1, depth + 1)],
-            [weight_breakdown(cur, Param(l, None, 0), 0.1, acts[l - 1]) is not None for l in range(1, depth + 1)],
-            [loss_slope_assembly(cur, l, 0) is not None for l in range(1, depth)],
+        weights, biases = (
+            [weight_breakdown(cur, Param(l, i, 0), acts[l - 1], session.optimizer) is not None
+             for l in range(1, depth + 1)]
+            for i in (0, None)
         )
+        return weights, biases, [loss_slope_assembly(cur, l, 0) is not None for l in range(1, depth)]
 
     for _batch in range(2):
         # Before and during the forward pass.
@@ -152,7 +157,7 @@ def test_breakdowns_are_none_before_the_layers_backward_phase():
         # A new batch: pending again (the applied one still has its breakdowns).
         assert available() == ([False] * 3, [False] * 3, [False] * 2)
         applied = session.state.applied
-        assert weight_breakdown(applied, Param(1, 0, 0), 0.1, acts[0]) is not None
+        assert weight_breakdown(applied, Param(1, 0, 0), acts[0], session.optimizer) is not None
 
 
 def test_seed_output_weight_breakdown():
@@ -160,9 +165,9 @@ def test_seed_output_weight_breakdown():
     session = TrainingSession(load_scenario(SEED_TOML))
     session.forward()
     session.forward()
-    assert weight_breakdown(session.state.current, Param(2, 0, 0), 0.01, "identity") is None
+    assert weight_breakdown(session.state.current, Param(2, 0, 0), "identity", session.optimizer) is None
     session.backward()
-    bd = weight_breakdown(session.state.current, Param(2, 0, 0), 0.01, "identity")
+    bd = weight_breakdown(session.state.current, Param(2, 0, 0), "identity", session.optimizer)
     assert (bd.param, bd.sample_indices) == (Param.weight(2, 0, 0), (0,))
     assert bd.node_value.tolist() == [1.0]
     assert bd.loss_slope.tolist() == [6.0]
@@ -172,13 +177,13 @@ def test_seed_output_weight_breakdown():
     assert bd.weight == 1.0 and bd.new_weight == 0.94
     assert bd.at_zero.tolist() == [False] and not bd.slopes_combined and not bd.is_bias
     # The other output weight: 3 x 6 x 1 = 18, 2 - 0.18 = 1.82.
-    other = weight_breakdown(session.state.current, Param(2, 1, 0), 0.01, "identity")
+    other = weight_breakdown(session.state.current, Param(2, 1, 0), "identity", session.optimizer)
     assert other.product.tolist() == [18.0] and other.new_weight == 1.82
     # Hidden node 1's loss slope: 6 x 1 x 2 = 12.
     session.backward()
     asm = loss_slope_assembly(session.state.current, 1, 1)
     assert asm.product.tolist() == [[12.0]] and asm.loss_slope.tolist() == [12.0]
-    bd = weight_breakdown(session.state.current, Param(1, 1, 1), 0.01, "relu")
+    bd = weight_breakdown(session.state.current, Param(1, 1, 1), "relu", session.optimizer)
     assert bd.product.tolist() == [12.0] and bd.new_weight == 2.88
     session.update()
     assert session.state.weights[2][0, 0] == 0.94
@@ -192,8 +197,8 @@ def test_at_zero_marks_relu_nodes_sitting_exactly_at_zero():
     to_update(session)
     cur = session.state.current
     # z1 = [1 - 1, 2 + 1] = [0, 3] for sample 0, [1 + 2, 2 - 2] = [3, 0] for sample 1.
-    first = weight_breakdown(cur, Param(1, 0, 0), 0.1, "leaky_relu")
-    second = weight_breakdown(cur, Param(1, 0, 1), 0.1, "leaky_relu")
+    first = weight_breakdown(cur, Param(1, 0, 0), "leaky_relu", session.optimizer)
+    second = weight_breakdown(cur, Param(1, 0, 1), "leaky_relu", session.optimizer)
     assert first.at_zero.tolist() == [True, False]
     assert second.at_zero.tolist() == [False, True]
     assert first.activation_slope.tolist() == [0.01, 1.0]

@@ -14,13 +14,14 @@ import numpy as np
 import pytest
 
 from bp_tui.engine import Phase, TrainingSession, load_scenario
+from bp_tui.engine.breakpoint_settings import BreakpointSettings, SettingError
 from bp_tui.engine.breakpoints import BreakpointChecker, BreakpointHit
 from bp_tui.engine.trace import trace_records
 from tests.engine.helpers import ROOT, scenario
 
 
 def checker_for(session: TrainingSession, settings: dict) -> BreakpointChecker:
-    return BreakpointChecker(settings, session.depth, session.scenario.activations,
+    return BreakpointChecker(BreakpointSettings(**settings), session.depth, session.scenario.activations,
                              session.schedule.batches_per_epoch)
 
 
@@ -290,27 +291,27 @@ def test_set_turns_breakpoints_on_and_off():
     checker.set("flat", (1e-3, 5))
     checker.set("at_update", False)
     assert original == {"at_update": 3}  # the scenario's settings are not touched
-    assert checker.settings == {"loss_up": True, "gradient_norm": 2.5, "flat_tolerance": 1e-3, "flat_updates": 5}
+    assert checker.settings == BreakpointSettings(loss_up=True, gradient_norm=2.5, flat_tolerance=1e-3, flat_updates=5)
     rows = {k: (label, on) for k, label, on in checker.describe()}
     assert rows["gradient_norm"] == ("gradient norm > 2.5", True)
     assert rows["flat"] == ("loss flat: changed < 0.001 over 5 updates", True)
     assert rows["at_update"][1] is False and rows["dead_relu"][1] is False
     checker.set("gradient_norm", None)
     checker.set("gradient_norm", True)  # back to its last setting
-    assert checker.settings["gradient_norm"] == 2.5
+    assert checker.settings.gradient_norm == 2.5
     checker.set("at_update", True)  # remembered from the scenario
-    assert checker.settings["at_update"] == 3
+    assert checker.settings.at_update == 3
     checker.set("flat", 1e-4)
-    assert checker.settings["flat_updates"] == 20
+    assert checker.settings.flat_updates == 20
     fresh = checker_for(session, {})
     fresh.set("gradient_norm", True)
-    assert fresh.settings == {"gradient_norm": 10.0}
+    assert fresh.settings == BreakpointSettings(gradient_norm=10.0)
     for kind, value in [("at_epoch", True), ("non_finite", False), ("bogus", True), ("gradient_norm", -1.0),
                         ("gradient_norm", float("nan")), ("loss_up", 3), ("at_update", 0), ("at_update", 2.5),
                         ("at_update", True), ("flat", (1e-3, 1)), ("flat", (0.0, 5))]:
-        with pytest.raises(ValueError) as info:
+        with pytest.raises(SettingError) as info:
             (fresh if kind != "at_update" else checker_for(session, {})).set(kind, value)
-        assert "\n" not in str(info.value)
+        assert "\n" not in str(info.value) and fresh.settings == BreakpointSettings(gradient_norm=10.0)
 
 
 def test_toggling_changes_what_fires():
@@ -345,3 +346,35 @@ def test_scenario_presets_and_state_activations(tmp_path):
         if hit:
             hits[hit.update] = hit.kind
     assert hits == {2: "dead_relu", 3: "at_update", 4: "dead_relu"}
+
+
+def test_one_set_of_rules_for_the_file_and_the_dialog():
+    """The dialog's text and the file's values go through the same checks, with the same words."""
+    from bp_tui.engine.breakpoint_settings import setting_from_text
+
+    assert setting_from_text("gradient_norm", " 2.5 ") == 2.5
+    assert setting_from_text("flat", "1e-3, 5") == (1e-3, 5)
+    assert setting_from_text("flat", "1e-3") == 1e-3 and setting_from_text("at_epoch", "") is True
+    for kind, text, says in [("gradient_norm", "-1", "gradient_norm: must be greater than 0, got -1"),
+                             ("flat", "1e-3, 1", "flat_updates: must be at least 2, got 1"),
+                             ("at_update", "0", "at_update: must be at least 1, got 0"),
+                             ("at_update", "2.5", "at_update: not an integer: '2.5'"),
+                             ("gradient_norm", "inf", "gradient_norm: must be a finite number"),
+                             ("gradient_norm", "x" * 500, "gradient_norm: not a number: 'xxx"),
+                             ("flat", "1, 2, 3", "flat: expected flat_tolerance and flat_updates")]:
+        with pytest.raises(SettingError) as info:
+            setting_from_text(kind, text)
+        assert str(info.value).startswith(says) and len(str(info.value)) < 200
+    # The file's error for the same value names the same rule.
+    with pytest.raises(SettingError, match="must be greater than 0, got -1"):
+        BreakpointSettings(gradient_norm=-1)
+    settings = BreakpointSettings(flat_tolerance=1e-6, at_update=7)
+    assert (settings.text("flat"), settings.text("at_update"), settings.text("gradient_norm")) == ("1e-06, 20", "7", "")
+
+
+def test_settings_turn_on_and_off_as_values():
+    s = BreakpointSettings()
+    assert not any(s.enabled(k) for k in BreakpointChecker.KINDS) and s.enabled("non_finite")
+    on = s.turned("loss_up", True).turned("flat", (1e-3, 4)).turned("at_epoch", 2)
+    assert on == BreakpointSettings(loss_up=True, flat_tolerance=1e-3, flat_updates=4, at_epoch=2)
+    assert on.turned("flat", False).enabled("flat") is False and s == BreakpointSettings()  # values, not edits

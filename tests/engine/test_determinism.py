@@ -121,7 +121,7 @@ def test_diverging_training_runs_to_the_end_without_warnings(name):
             cur = state.current
             for layer in range(1, len(layers)):
                 for i in (None, 0):
-                    weight_breakdown(cur, Param(layer, i, 0), state.learning_rate, acts[layer - 1])
+                    weight_breakdown(cur, Param(layer, i, 0), acts[layer - 1], session.optimizer)
                 loss_slope_assembly(cur, layer, 0)
         lines = trace_lines(sc)
     state = session.state
@@ -153,7 +153,7 @@ def test_non_finite_values_are_printed_as_json_nan_and_infinity():
         cur = session.state.current
         assert cur.loss_slopes[1].tolist() == [[math.inf], [-math.inf]]
         # Bias: mean of +inf and -inf is nan; the breakdown shows it without warning.
-        bias = weight_breakdown(cur, Param(1, None, 0), 0.01, "identity")
+        bias = weight_breakdown(cur, Param(1, None, 0), "identity", session.optimizer)
         assert math.isnan(bias.gradient) and math.isnan(bias.mean) and math.isnan(bias.new_weight)
         session.run_updates(10)
         lines = trace_lines(sc)

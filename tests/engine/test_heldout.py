@@ -248,3 +248,34 @@ def test_generated_heldout_traces_are_the_same_bytes_in_two_processes():
     first, second = (subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
                      for _ in range(2))
     assert first == second and first.count("\n") == 4 and '"test_accuracy"' in first
+
+
+def test_cli_trace_spells_a_nonfinite_heldout_loss_as_json_does(tmp_path):
+    path = tmp_path / "d.toml"
+    path.write_text('title = "d"\n[network]\nlayers = [2, 3, 1]\nactivations = ["relu", "identity"]\nseed = 1\n'
+                    f'[data]\ninputs = {ROWS}\ntargets = {[[1e150]] * 10}\ntest_fraction = 0.2\n'
+                    '[training]\nloss = "mse"\nlearning_rate = 10.0\nepochs = 20\n')
+    out = subprocess.run([sys.executable, "-m", "bp_tui", "trace", str(path)], capture_output=True, text=True,
+                         timeout=60, check=True).stdout.splitlines()
+    assert len(out) == 21 and "null" not in out[-1]
+    assert not math.isfinite(json.loads(out[-1])["test_loss"])
+
+
+def test_state_confusion_counts_targets_against_predictions():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(30, 2)).tolist()
+    T = np.eye(3)[rng.integers(0, 3, 30)].tolist()
+    s = scenario({"inputs": X, "targets": T, "test_fraction": 0.4}, layers=(2, 4, 3), acts=("relu", "softmax"),
+                 loss="cross_entropy")
+    session = TrainingSession(s)
+    session.run_updates(4)
+    state = session.state
+    for inputs, targets, counts in ((s.inputs, s.targets, state.confusion),
+                                    (s.test_inputs, s.test_targets, state.test_confusion)):
+        logits = np.maximum(inputs @ state.weights[1] + state.biases[1], 0) @ state.weights[2] + state.biases[2]
+        expected = np.zeros((3, 3), dtype=int)
+        for out, t in zip(logits.tolist(), targets.tolist()):
+            expected[t.index(1.0), out.index(max(out))] += 1
+        np.testing.assert_array_equal(counts, expected)
+    assert state.confusion.sum() == 18 and state.test_confusion.sum() == 12
+    assert np.trace(state.confusion) / 18 == state.accuracy

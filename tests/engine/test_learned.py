@@ -95,3 +95,21 @@ def test_a_session_state_is_accepted_and_its_map_follows_the_weights():
     W1, W2 = session.scenario.initial_parameters()[0]
     expected = 1 / (1 + np.exp(-(np.tanh(corner @ W1) @ W2)))
     assert before.output[0, 0, 0] == pytest.approx(expected[0, 0], rel=1e-12)
+
+
+def test_a_wide_network_maps_two_of_its_inputs_as_the_plain_forward_pass_does():
+    rng = np.random.default_rng(5)
+    state = net([rng.normal(size=(100, 7)), rng.normal(size=(7, 3))], [rng.normal(size=7), None],
+                ["tanh", "softmax"])
+    inputs = rng.normal(size=(20, 100))
+    wide = plane(state, inputs, (3, 97), columns=5, rows=4)
+    X = np.repeat(inputs.mean(axis=0, keepdims=True), 20, axis=0)
+    gx, gy = np.meshgrid(wide.xs, wide.ys)
+    X[:, 3], X[:, 97] = gx.ravel(), gy.ravel()
+    hidden = np.tanh(X @ state.weights[1] + state.biases[1])
+    logits = hidden @ state.weights[2]
+    softmax = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(wide.node_map(1, 6), hidden[:, 6].reshape(4, 5), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(wide.output, softmax.reshape(4, 5, 3), rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(wide.layers[0][:, :, 0], gx)
+    assert wide.layers[0].shape == (4, 5, 2)

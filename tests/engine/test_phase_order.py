@@ -4,8 +4,8 @@ One update is forward 1..L, backward L..1, update.  Anything out of turn is
 refused with ``PhaseOrderError`` whose message names the phase that comes
 next, and a refused call changes nothing (the whole state is compared bit
 for bit before and after).  Once the last update is applied training is
-finished and every phase is refused.  ``finish_update``, ``finish_epoch``,
-``run_updates`` and ``reset`` are checked against plain ``step`` calls.
+finished and every phase is refused.  ``finish_update``, ``run_updates``
+(to the schedule's end of an epoch) and ``reset`` are checked against plain ``step`` calls.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def test_finished_training_refuses_everything():
     # The conveniences do nothing at the end, without raising.
     before = snapshot(session)
     session.finish_update()
-    session.finish_epoch()
+    finish_epoch(session)
     session.run_updates(3)
     assert_same_snapshot(before, snapshot(session))
 
@@ -156,19 +156,24 @@ def test_finish_update_equals_stepping():
     assert_same_snapshot(snapshot(a), snapshot(b))
 
 
+def finish_epoch(session) -> None:
+    """``e``: whole updates up to the end of the epoch under way, as the schedule says."""
+    session.run_updates(session.schedule.next_epoch_end(session.updates_done) - session.updates_done)
+
+
 def test_finish_epoch():
     session = three_layers(epochs=3)
     session.step()
     session.step()  # part-way through the first batch
-    session.finish_epoch()
+    finish_epoch(session)
     state = session.state
     assert state.updates_done == 3 and (state.epoch, state.batch) == (2, 1)
     assert state.next_phase == Phase("forward", 1)
     assert len(state.epoch_loss) == 1
     session.finish_update()  # part-way through epoch 2
-    session.finish_epoch()
+    finish_epoch(session)
     assert session.state.updates_done == 6 and session.state.epoch == 3
-    session.finish_epoch()  # the last epoch: training ends
+    finish_epoch(session)  # the last epoch: training ends
     assert session.finished and session.state.updates_done == 9
     assert len(session.state.epoch_loss) == 3
 

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from bp_tui.engine import ScenarioError, load_scenario, scenario_from_dict
+from bp_tui.engine.breakpoint_settings import BreakpointSettings
 from bp_tui.engine.scenario import bundled_names
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -157,7 +158,7 @@ def test_defaults():
     assert s.shuffle is False
     assert s.init == "he" and s.seed == 0
     assert s.weights is None and s.biases is None
-    assert s.description == "" and s.breakpoints == {}
+    assert s.description == "" and s.breakpoints == BreakpointSettings()
     W, b = s.initial_parameters()
     assert [w.shape for w in W] == [(1, 2), (2, 1)]
     assert [x.tolist() for x in b] == [[0.0, 0.0], [0.0]]
@@ -180,10 +181,9 @@ def test_every_optional_key():
     np.testing.assert_array_equal(s.weights[0], [[0.5, -1], [1, 2]])
     np.testing.assert_array_equal(s.biases[0], [0.1, -0.1])
     assert (s.init, s.seed, s.batch_size, s.epochs, s.shuffle) == ("xavier", 3, 2, 4, True)
-    assert s.breakpoints == {
-        "loss_up": True, "gradient_norm": 10.0, "flat_tolerance": 1e-6,
-        "flat_updates": 5, "at_update": 3, "at_epoch": 2,
-    }
+    assert s.breakpoints == BreakpointSettings(
+        loss_up=True, gradient_norm=10.0, flat_tolerance=1e-6, flat_updates=5, at_update=3, at_epoch=2,
+    )
 
 
 def test_weights_without_biases_start_with_zero_biases():

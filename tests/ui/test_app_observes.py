@@ -97,7 +97,7 @@ def test_a_cancelled_export_writes_nothing(tmp_path):
     target = tmp_path / "iris.csv"
     with pytest.raises(Cancelled):
         export("csv", str(target), scenario, 50, [], [], stop_at_five)
-    assert seen == [1, 2, 3, 4, 5]
+    assert seen == [0, 1, 2, 3, 4, 5]  # after the header, then after each row
     assert not target.exists() and list(tmp_path.iterdir()) == []  # nor a temporary file
 
 
