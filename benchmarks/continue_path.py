@@ -29,7 +29,9 @@ from bp_tui.engine import TrainingSession, load_scenario
 from bp_tui.engine.debugger import Debugger
 from bp_tui.engine.scenario import resolve_scenario
 name, updates = sys.argv[1], int(sys.argv[2])
-text = re.sub(r"(?m)^epochs\s*=.*$", "epochs = 1000000", resolve_scenario(name).read_text())
+source = resolve_scenario(name)
+text = re.sub(r"(?m)^epochs\s*=.*$", "epochs = 1000000", source.read_text())
+text = text.replace('csv = "data/', f'csv = "{source.parent}/data/')  # the copy lives elsewhere
 path = Path(tempfile.mkdtemp()) / "long.toml"
 path.write_text(text)
 scenario = load_scenario(path)

@@ -96,13 +96,30 @@ for mark in marks:
 
 
 def run(tree: Path, layers: list[int], marks: list[int], jumps: int, budget: int | None,
-        optimizer: str) -> list[dict]:
+        optimizer: str, label: str) -> list[dict]:
+    """The child's rows, each printed as soon as it comes (a 100k-update run takes a while)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    result = subprocess.run([sys.executable, "-c", CHILD, json.dumps([layers, marks, jumps, budget, optimizer])],
-                            cwd=tree, env=env, capture_output=True, text=True)
-    if result.returncode:
-        raise SystemExit(f"{tree}: {result.stderr[-2000:]}")
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    child = subprocess.Popen([sys.executable, "-c", CHILD, json.dumps([layers, marks, jumps, budget, optimizer])],
+                             cwd=tree, env=env, stdout=subprocess.PIPE, text=True)
+    rows = []
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.startswith("{"):
+            rows.append(json.loads(line))
+            print(f"{'-'.join(map(str, layers))} after {rows[-1]['mark']:,} updates:\n{describe(label, rows[-1])}",
+                  flush=True)
+    if child.wait():
+        raise SystemExit(f"{tree}: the run failed")
+    return rows
+
+
+def describe(label: str, r: dict) -> str:
+    near = ", ".join(f"{b} back {r['near'][str(b)]:.0f} ms" for b in (1, 10, 100))
+    there = ", ".join(f"{b} back {show(r['there'][str(b)])}" for b in (1, 10, 100))
+    return (f"  {label:6} random jump {show(r['random'])}; near the frontier: {near}; "
+            f"near a random update: {there}; timeline {r['timeline_mb']:.0f} MB in "
+            f"{r['checkpoints']} checkpoints, RSS {r['rss_mb']:.0f} MB (peak {r['peak_rss_mb']:.0f}); "
+            f"training {r['train_s']:.1f} s")
 
 
 def show(times: list[float]) -> str:
@@ -124,18 +141,11 @@ def main() -> int:
     trees = {"after": ROOT} | ({"before": args.before.resolve()} if args.before and args.optimizer == "sgd" else {})
     for net in args.nets.split(","):
         layers = [int(n) for n in net.split("-")]
-        rows = {label: run(tree, layers, marks, args.jumps, budget, args.optimizer) for label, tree in trees.items()}
+        rows = {label: run(tree, layers, marks, args.jumps, budget, args.optimizer, label)
+                for label, tree in trees.items()}
         for k, mark in enumerate(marks):
-            print(f"{net} after {mark:,} updates:")
-            for label, got in rows.items():
-                r = got[k]
-                near = ", ".join(f"{b} back {r['near'][str(b)]:.0f} ms" for b in (1, 10, 100))
-                there = ", ".join(f"{b} back {show(r['there'][str(b)])}" for b in (1, 10, 100))
-                print(f"  {label:6} random jump {show(r['random'])}; near the frontier: {near}; "
-                      f"near a random update: {there}; timeline {r['timeline_mb']:.0f} MB in "
-                      f"{r['checkpoints']} checkpoints, RSS {r['rss_mb']:.0f} MB (peak {r['peak_rss_mb']:.0f}); "
-                      f"training {r['train_s']:.1f} s", flush=True)
             if len(rows) == 2:
+                print(f"{net} after {mark:,} updates:")
                 a, b = rows["after"][k], rows["before"][k]
                 ratio = Spread.of(a["random"]).median / Spread.of(b["random"]).median
                 near_ratios = [Spread.of(a["there"][str(x)]).median / Spread.of(b["there"][str(x)]).median

@@ -54,7 +54,7 @@ class BreakpointHit:
     sample: int | None = None  # non_finite only: the sample (its index in the data) of that value
 
 
-def _number(x: float) -> str:
+def _number(x: float | None) -> str:
     return f"{x:.6g}"
 
 
@@ -181,11 +181,12 @@ class BreakpointChecker:
             hits.append(BreakpointHit("at_update", f"at update {update}: {where}", update))
         if s.at_epoch == applied.epoch and applied.batch == self.batches_per_epoch:
             hits.append(BreakpointHit("at_epoch", f"end of epoch {applied.epoch}: {where}", update))
-        hits = sorted((h for h in hits if h is not None), key=lambda h: self.PRIORITY.index(h.kind))
-        return replace(hits[0], also=tuple(h.kind for h in hits[1:])) if hits else None
+        found = sorted((h for h in hits if h is not None), key=lambda h: self.PRIORITY.index(h.kind))
+        return replace(found[0], also=tuple(h.kind for h in found[1:])) if found else None
 
     def _flat(self, update: int, losses: np.ndarray, where: str) -> BreakpointHit | None:
         K, tolerance = self.settings.flat_updates, self.settings.flat_tolerance
+        assert tolerance is not None  # called only when the flat breakpoint is on
         if self._flat_fired is not None and not 0 < update - self._flat_fired:
             self._flat_fired = None  # the session went back: start over
         if len(losses) < K + 1 or (self._flat_fired is not None and update - self._flat_fired < K):
@@ -303,6 +304,6 @@ def _places(a: BatchRecord, L: int):
 
 def gradient_norm(batch: BatchRecord) -> float:
     """sqrt(sum of squares of every weight and bias gradient of the batch)."""
-    grads = [g for g in batch.grad_weights[1:] + batch.grad_biases[1:] if g is not None]
+    grads = [g for g in (*batch.grad_weights[1:], *batch.grad_biases[1:]) if g is not None]
     with np.errstate(all="ignore"):
         return float(np.sqrt(sum(float(np.sum(np.square(g))) for g in grads)))

@@ -71,7 +71,8 @@ def read_csv(scenario_path: str, where: str, csv_path: Path, target_columns: lis
         count = _fill(source, feature_idx, features, inputs, targets)
     if count < len(inputs):  # quoted cells spanning lines: fewer rows than lines
         inputs = inputs[:count].copy()
-    blocks, target_nodes = [], []
+    blocks: list[np.ndarray] = []
+    target_nodes: list[tuple[str, str]] = []
     for column in targets:
         block, labels = column.finish(count, MAX_TARGET_BYTES)
         blocks.append(block)

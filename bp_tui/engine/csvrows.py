@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -235,7 +235,7 @@ class Targets:
     def _fail(self, line: int, what: str) -> ScenarioError:
         return self.source.fail(f"{self.source.name} line {line}, column {quote(self.name)}: {what}")
 
-    def add_cells(self, row: int, cells: list[str], lines: list[int]) -> None:
+    def add_cells(self, row: int, cells: list[str], lines: Sequence[int]) -> None:
         for k, (text, line) in enumerate(zip(cells, lines)):
             if not text:
                 raise self._fail(line, "empty target")

@@ -194,6 +194,7 @@ class Debugger:
     # ------------------------------------------------------------------ run
     def _observe(self) -> BreakpointHit | None:
         s = self.session
+        assert s.applied is not None  # called after an update
         hit = self.breakpoints.observe(s.updates_done, s.applied, s.loss_history)  # the pass itself: a BatchRecord
         if hit is not None and hit.kind == "non_finite" and not hit.also and self._seen_non_finite(hit):
             hit = None  # already broken: stop where it started, not on every update after

@@ -55,7 +55,7 @@ def _atomic(path, write: Callable, binary: bool) -> None:
 
 def _session(scenario: Scenario | str | os.PathLike) -> TrainingSession:
     if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(os.fspath(scenario))
     return TrainingSession(scenario)
 
 
@@ -97,7 +97,10 @@ def csv_lines(scenario, updates: int | None = None) -> Iterator[str]:
     count = 0
     while not session.finished and (updates is None or count < updates):
         session.finish_update()
-        a = session.applied.view()
+        applied = session.applied
+        assert applied is not None  # finish_update applied one
+        a = applied.view()
+        assert a.batch_loss is not None and a.weights_after is not None and a.biases_after is not None
         row = [str(session.updates_done), str(a.epoch), str(a.batch), repr(float(a.batch_loss))]
         row += [x for w in a.weights_after[1:] for x in _floats(w)]
         row += [x for b in a.biases_after[1:] if b is not None for x in _floats(b)]
@@ -151,7 +154,7 @@ def load_weights(path, scenario: Scenario) -> tuple[list, list]:
         return ExportError(f"cannot load {shown}: {why}")
 
     layers = scenario.layers
-    shapes = {f"W{l}": (layers[l - 1], layers[l]) for l in range(1, len(layers))}
+    shapes: dict[str, tuple[int, ...]] = {f"W{l}": (layers[l - 1], layers[l]) for l in range(1, len(layers))}
     if scenario.bias:
         shapes.update({f"b{l}": (layers[l],) for l in range(1, len(layers))})
     limit = sum(8 * int(np.prod(shape)) + 4096 for shape in shapes.values()) + 1024**2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -137,6 +137,12 @@ class Table:
         if default is _MISSING:
             raise self.fail(self.where(key), "missing (required)")
         return default
+
+    @overload
+    def table(self, key: str, required: Literal[True] = True) -> Table: ...
+
+    @overload
+    def table(self, key: str, required: bool) -> Table | None: ...
 
     def table(self, key: str, required: bool = True) -> Table | None:
         value = self.get(key, _MISSING if required else None)

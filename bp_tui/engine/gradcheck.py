@@ -144,7 +144,9 @@ def _noise(batch: BatchView) -> np.ndarray:
             size = size + np.abs(T) if l == depth else size  # (p - t) rounds too
             slopes = np.abs(batch.loss_slopes[l] * batch.activation_slopes[l])
             noise[l] = noise[l + 1] + np.mean(np.sum(slopes * size, axis=1))
-        return np.finfo(float).eps * (abs(float(batch.batch_loss)) + noise)
+        loss = batch.batch_loss
+        assert loss is not None  # a batch whose backward pass began has its loss
+        return np.finfo(float).eps * (abs(loss) + noise)
 
 
 def _combine(losses: np.ndarray, h) -> np.ndarray:
@@ -191,7 +193,7 @@ def check_weight(batch: BatchView, param: Param, activations, loss: str) -> Grad
                         for m in range(layer, depth + 1) if acts[m].name in _RELU_LIKE)
         fd = float(_combine(losses, h))
     error = relative_error(backprop, fd, FLOOR_FACTOR * _noise(batch)[layer] / h)
-    return GradCheck(param, backprop, fd, error, h, bool(kink))
+    return GradCheck(param, backprop, fd, float(error), h, bool(kink))
 
 
 def _nudged_losses(acts, loss_fn, W, b, Z, A, T, layer, rows, cols, deltas):

@@ -18,6 +18,9 @@ state handed out earlier stays true, and a checkpoint is just references.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from . import activations as _activations
@@ -43,14 +46,15 @@ class TrainingSession:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.depth = len(scenario.layers) - 1
-        self.act = [None] + [_activations.ACTIVATIONS[n] for n in scenario.activations]
+        self.act: list[Any] = [None] + [_activations.ACTIVATIONS[n] for n in scenario.activations]  # [0]: input
         self.loss_fn = _losses.LOSSES[scenario.loss]
         self.learning_rate = scenario.learning_rate
         self.optimizer = optimizer_for(scenario)
         self.schedule = Schedule(scenario.samples, scenario.effective_batch_size,
                                  scenario.epochs, scenario.shuffle, scenario.seed)
         self.cycle = phase_cycle(self.depth)
-        self._run = [self._forward] * self.depth + [self._backward] * self.depth + [self._update]
+        self._run: list[Callable[[Any], None]] = (
+            [self._forward] * self.depth + [self._backward] * self.depth + [self._update])
         self.scorer = Scorer(scenario)  # held-out loss per update, accuracy
         self.reset()
 
@@ -222,8 +226,10 @@ class TrainingSession:
     def _record_loss(self, cur: BatchPass) -> None:
         if self.updates_done == len(self._loss_history):
             self._loss_history = _doubled(self._loss_history)
-        self._loss_history[self.updates_done] = cur.batch_loss
-        self._epoch_sum += cur.batch_loss * self.schedule.size(self.updates_done)
+        loss = cur.batch_loss
+        assert loss is not None  # the forward pass computed it
+        self._loss_history[self.updates_done] = loss
+        self._epoch_sum += loss * self.schedule.size(self.updates_done)
         if cur.batch == self.schedule.batches_per_epoch:
             epoch = cur.epoch - 1
             if epoch == len(self._epoch_means):

@@ -57,21 +57,47 @@ def frozen_all(arrays) -> tuple:
 
 class BatchRecord(Protocol):
     """What a batch's passes computed, by name: shared by ``BatchView`` (frozen,
-    for UIs) and the session's own ``BatchPass`` (read by breakpoints as it is)."""
+    for UIs) and the session's own ``BatchPass`` (read by breakpoints as it is).
+    Read-only properties, so a list or a tuple of arrays both fit."""
 
-    epoch: int
-    batch: int
-    sample_indices: Sequence[int]
-    pre_activations: Sequence
-    node_values: Sequence
-    sample_loss: np.ndarray | None
-    batch_loss: float | None
-    loss_slopes: Sequence
-    activation_slopes: Sequence
-    grad_weights: Sequence
-    grad_biases: Sequence
-    weights_after: Sequence | None
-    biases_after: Sequence | None
+    @property
+    def epoch(self) -> int: ...
+
+    @property
+    def batch(self) -> int: ...
+
+    @property
+    def sample_indices(self) -> Sequence[int] | np.ndarray: ...
+
+    @property
+    def pre_activations(self) -> Sequence: ...
+
+    @property
+    def node_values(self) -> Sequence: ...
+
+    @property
+    def sample_loss(self) -> np.ndarray | None: ...
+
+    @property
+    def batch_loss(self) -> float | None: ...
+
+    @property
+    def loss_slopes(self) -> Sequence: ...
+
+    @property
+    def activation_slopes(self) -> Sequence: ...
+
+    @property
+    def grad_weights(self) -> Sequence: ...
+
+    @property
+    def grad_biases(self) -> Sequence: ...
+
+    @property
+    def weights_after(self) -> Sequence | None: ...
+
+    @property
+    def biases_after(self) -> Sequence | None: ...
 
 
 @dataclass(frozen=True)

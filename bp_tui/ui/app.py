@@ -26,7 +26,7 @@ from ..engine.breakpoints import BreakpointHit
 from ..engine.debugger import Debugger
 from ..engine.gradcheck import GradCheck
 from ..engine.threads import use_threads_for
-from . import hints
+from . import classroom, hints
 from .dialog import Palette
 from .keys import KEYS, action_of, commands, key_for
 from .main_screen import MainScreen
@@ -71,9 +71,10 @@ class BpTuiApp(App):
         return self.main
 
     def started(self) -> None:
-        """The main screen is composed: the first hint and snapshot."""
+        """The main screen is composed: the first hint and snapshot (presenter mode if asked)."""
         self.say(hints.started())
         self.fit(*self.size)
+        classroom.started(self, getattr(self, "start", None))  # --present
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit(*event.size)
@@ -90,7 +91,9 @@ class BpTuiApp(App):
         reading = reading or self.controller.read()
         check = self.gradcheck
         shown = check[2] if check and check[:2] == (reading.position, self.view.selection) else None
-        self.main.snapshot = Snapshot(reading.state, self.view, reading.watches, shown, self.controller.running)
+        self.main.snapshot = Snapshot(reading.state, self.view, reading.watches, shown, self.controller.running,
+                                      classroom.pace_shown(self))
+        classroom.show(self)  # presenter mode's equation and sentence
         enabled = (self.controller.running, self.busy) + tuple(self.check_action(k.action, ()) for k in KEYS)
         if enabled != getattr(self, "_enabled", None):  # re-dim the footer only when it changed (it rebuilds)
             self._enabled = enabled
@@ -99,7 +102,8 @@ class BpTuiApp(App):
     def say(self, message: str, style: str = "italic") -> None:
         """The one-line hint above the footer."""
         self.hint = message
-        self.main.query_one("#hint", Static).update(Text(message, style=style))
+        for hint in self.main.query("#hint").results(Static):  # none once the app is closing
+            hint.update(Text(message, style=style))
 
     # ---------------------------------------------------------- step actions
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -109,7 +113,7 @@ class BpTuiApp(App):
 
     def on_key(self, event: events.Key) -> None:
         """A key pressed out of turn (its action dimmed) still gets a hint; any key pauses a run."""
-        if self.controller.running and action_of(event.key) != "continue":
+        if self.controller.running and action_of(event.key) != "continue" and event.key not in classroom.PACE_KEYS:
             self.controller.pause()
             event.stop()
         elif len(self.screen_stack) == 1 and (action := action_of(event.key)) in PHASES:
@@ -172,11 +176,14 @@ class BpTuiApp(App):
         if self.controller.running:
             self.controller.pause()
         elif not self.session.finished:
-            self.controller.start(self.debugger.run)
-            self.say(hints.running())
+            classroom.continue_paced(self)  # at the chosen pace (< >)
+            self.say(hints.running(classroom.pace_label(self)))
             self.publish()
 
-    def action_back(self) -> None:
+    def action_pace(self, delta: int) -> None:
+        classroom.change_pace(self, delta)
+
+    def action_back(self) -> None:  # type: ignore[override]  # our "back" (time travel) replaces Textual's
         self._travel(self.debugger.back, "at the start: nothing to undo")
 
     def action_redo(self) -> None:

@@ -11,7 +11,9 @@ them out.
 
 from __future__ import annotations
 
-from rich.console import Group
+from typing import cast
+
+from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import var
@@ -89,7 +91,7 @@ def _factor_table(bd, digits: int | None) -> Table:
     feeding = "bias\ninput" if bd.is_bias else "node\nvalue"
     for name, justify in (("\nsample", "right"), (feeding, "right"), ("", "center"), ("loss\nslope", "right"),
                           ("", "center"), ("activation\nslope", "right"), ("", "center"), ("\nproduct", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)
+        table.add_column(name, justify=cast(JustifyMethod, justify), no_wrap=True)
     n = len(bd.sample_indices)
     shown = range(n) if n <= MAX_ROWS else list(range(MAX_ROWS - 2)) + [n - 1]
     for k in shown:
@@ -134,6 +136,7 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
 
 
 def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None) -> list:
+    assert sel.j is not None  # a selection is one weight or bias
     asm = loss_slope_assembly(batch, sel.layer, sel.j)
     if asm is None:
         return [Text("the output layer's loss slope comes straight from the loss", style="dim")]

@@ -34,7 +34,8 @@ def run_text(name: str, run: Debugger, param: Param, colour: str) -> Text:
     state = run.session.state
     text = Text()
     text.append(f"{name}: {state.title}\n", style=f"bold {colour}")
-    where = "finished" if state.finished else f"next: {state.next_phase.describe(state.depth)}"
+    nxt = state.next_phase
+    where = "finished" if nxt is None else f"next: {nxt.describe(state.depth)}"
     text.append(f"update {state.updates_done} of {state.total_updates}, epoch {state.epoch} · {where}\n")
     loss = state.loss_history[-1] if len(state.loss_history) else None
     text.append(f"loss {'–' if loss is None else short(loss, 6)}   {run.session.optimizer.name}, "

@@ -25,12 +25,12 @@ class CountersPane(Static):
 
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
-            self.update(render_strip(snapshot.state, compact=snapshot.view.narrow))
+            self.update(render_strip(snapshot.state, compact=snapshot.view.narrow, pace=snapshot.pace))
 
 
 def _phases(st: SessionState) -> tuple[str, Text]:
     last = st.last_phase.describe(st.depth) if st.last_phase else "—"
-    if st.finished:
+    if st.finished or st.next_phase is None:
         return last, Text("finished", style="bold green")
     return last, Text(st.next_phase.describe(st.depth), style="bold cyan")
 
@@ -48,7 +48,7 @@ def _epoch_mean(st: SessionState, digits: int) -> str:
     return "·"
 
 
-def render_strip(st: SessionState, compact: bool = False) -> Text:
+def render_strip(st: SessionState, compact: bool = False, pace: str = "") -> Text:
     """Two lines: the counters, then the phase and the batch's samples.
 
     ``compact`` (narrow terminals) shortens labels and numbers to keep two lines.
@@ -74,4 +74,7 @@ def render_strip(st: SessionState, compact: bool = False) -> Text:
     text.append(nxt)
     text.append(f"{gap}samples ", style="dim")
     text.append(_indices(cur.sample_indices))
+    if pace:  # continue's pace (< >)
+        text.append(f"{gap}pace ", style="dim")
+        text.append(pace)
     return text

@@ -54,3 +54,4 @@ def apply_start(app, start: Start) -> None:
         app.debugger.watches.record(app.debugger.session)
     if start.select is not None:
         app.view = replace(app.view, selection=start.select)
+    app.start = start  # read on mount (--present)

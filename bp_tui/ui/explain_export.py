@@ -43,8 +43,12 @@ def deliver_explanation(app, scenario: Scenario, state: SessionState, folder: Pa
         app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/markdown")
         return f"update {update} worked through: {name} downloaded, and copied to the clipboard"
     path = (folder or Path.cwd()) / name
+
+    def write(handle) -> None:
+        handle.write(text)
+
     try:
-        atomic_write(path, lambda handle: handle.write(text))
+        atomic_write(path, write)
     except ExportError as error:
         return f"update {update} worked through: copied to the clipboard, but {error}"
     return f"update {update} worked through: written to {path}, and copied to the clipboard"

@@ -58,11 +58,11 @@ class ExportScreen(Dialog[Written | None]):
         return str(Path.cwd() / f"{self.stem}{suffix}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.choice = event.option.id
+        self.choice = event.option.id or self.choice
         self.query_one("#export-path", Input).value = self._default(self.choice)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.choice = event.option.id
+        self.choice = event.option.id or self.choice
         self.query_one("#export-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+from textual.app import App
 
 from ..engine import Scenario, TrainingSession
 from ..engine.export import atomic_write, csv_lines, load_weights, save_weights, trace_lines
@@ -73,12 +74,18 @@ def job(choice: str, path: str, scenario: Scenario, updates: int, W: list, b: li
     return lambda progress: export(choice, path, scenario, updates, W, b, progress)
 
 
-def jobs_for(scenario: Scenario, session: TrainingSession, lock: AbstractContextManager) -> Callable[[str, str], Job]:
+def jobs_for(app: App, scenario: Scenario, session: TrainingSession,
+             lock: AbstractContextManager) -> Callable[[str, str], Job]:
     """What the ``X`` dialog runs for a choice and a path: ``export`` as a job, with the
-    weights as they are now (read under ``lock``; arrays are never changed in place)."""
+    weights as they are now (read under ``lock``; arrays are never changed in place).
+    Served (``bp-tui serve``): a download instead (``served.deliver_export``, on the UI thread)."""
+    from .served import deliver_export
+
     def job_for(choice: str, path: str) -> Job:
         with lock:
             W, b, updates = list(session.W), list(session.b), session.updates_done
+        if app.is_web:
+            return lambda _: Written(app.call_from_thread(deliver_export, app, choice, scenario, updates, W, b))
         return job(choice, path, scenario, updates, W, b)
 
     return job_for

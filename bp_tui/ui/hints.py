@@ -44,8 +44,11 @@ def after(st: SessionState, hit: BreakpointHit | None, paused: bool) -> tuple[st
     return after_step(st), "italic"
 
 
-def running() -> str:
-    return "running… any key pauses"
+def running(pace: str | None = None) -> str:
+    """While a run goes on (``pace``: continue's, named)."""
+    if pace is None:
+        return "running… any key pauses"
+    return f"running at {pace}… any key pauses, {key_for('pace')} change the pace"
 
 
 def paused_at(st: SessionState, then: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ KEYS = [
     Key("enter", "finish_update", "Finish update", "run to the end of this update"),
     Key("e", "finish_epoch", "Epoch", "run to the end of this epoch (breakpoints stop it)", True),
     Key("c", "continue", "Continue", "train on to the end; any key pauses, breakpoints stop it", True),
+    Key("less_than_sign,greater_than_sign", "pace", "", "continue slower / faster: a phase per beat, an update "
+        "per beat, full speed", paired=True),
     Key("z,left", "back", "Back", "step back one phase, all the way to the start", True, section="Time"),
     Key("y,right", "redo", "Redo", "step forward again after going back", section="Time"),
     Key("g", "goto", "Go to", "go to update N or epoch N, back or forward", True, section="Time"),
@@ -46,8 +48,12 @@ KEYS = [
     Key("W", "watch_node", "Watch node", "pin the node the selected weight feeds into", section="Look"),
     Key("O", "watch_state", "Watch optimizer state", "pin the selected weight's optimizer state (v; m, s)",
         section="Look"),
+    Key("P", "present", "Presenter", "presenter mode: the equation large, a sentence per phase, high contrast",
+        section="Look"),
     Key("B", "breakpoints", "Breakpoints", "turn breakpoints on and off", True, section="Look"),
     Key("o", "open", "Open", "open another scenario (bundled or a path)", True, section="File"),
+    Key("m", "explain", "Worked example", "write this update as a Markdown worked example (bp-tui explain), "
+        "copied to the clipboard too", section="File"),
     Key("X", "export", "Export", "write the trace (JSON Lines), CSV, or save/load weights (.npz)",
         section="File"),
     Key("r", "reset", "Reset", "back to the scenario's start", True, section="File"),
@@ -55,7 +61,8 @@ KEYS = [
     Key("q", "quit", "Quit", "quit", True, section="File"),
 ]
 
-PRETTY = {"question_mark": "?", "shift+left": "shift+←", "shift+right": "shift+→", "left": "←",
+PRETTY = {"question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",
+          "shift+left": "shift+←", "shift+right": "shift+→", "left": "←",
           "right": "→", "up": "↑", "down": "↓"}
 
 
@@ -69,13 +76,13 @@ def action_string(key: Key) -> str:
     return f"app.{key.action}" if key.section in APP_SECTIONS or key.action in APP_ACTIONS else key.action
 
 
-def bindings() -> list[Binding]:
+def bindings() -> list[BindingType]:
     """Every key's binding, for the main screen (its footer keeps the table's order)."""
     return _bindings(KEYS, action_string)
 
 
-def _bindings(keys: list[Key], action_of_key: Callable[[Key], str] = lambda key: key.action) -> list[Binding]:
-    out = []
+def _bindings(keys: list[Key], action_of_key: Callable[[Key], str] = lambda key: key.action) -> list[BindingType]:
+    out: list[BindingType] = []
     for key in keys:
         action = action_of_key(key)
         if key.paired:
@@ -100,14 +107,14 @@ def help_rows() -> list[tuple[str, str, str]]:
 
 
 def key_for(action: str) -> str:
-    """The key a hint names for ``action`` (its first key, as shown): ``key_for("forward")`` is ``f``.
+    """The key a hint names for ``action`` (its first key, as shown; a pair's both): ``key_for("forward")`` is ``f``.
 
     Hints say "press f" through this, so a key changed in the table changes every hint.
     """
     for key in KEYS:
         if key.action == action:
-            first = key.keys.split(",")[0]
-            return PRETTY.get(first, first)
+            names = key.keys.split(",")
+            return " ".join(PRETTY.get(n, n) for n in names) if key.paired else PRETTY.get(names[0], names[0])
     raise KeyError(f"no key for the action {action!r}")
 
 
@@ -131,5 +138,5 @@ COMPARE_KEYS = [
 ]
 
 
-def compare_bindings() -> list[Binding]:
+def compare_bindings() -> list[BindingType]:
     return _bindings(COMPARE_KEYS)

@@ -28,6 +28,8 @@ def downsample(y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class LossChart(PlotextPlot):
+    _plotted: tuple | None = None  # what was plotted last: redraw only when it changes
+
     snapshot: var[Snapshot | None] = var(None)
 
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:

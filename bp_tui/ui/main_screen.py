@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..engine.debugger import Watch
-from . import files, hints
+from . import classroom, files, hints
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import DiagramBox, NetworkDiagram
@@ -174,7 +174,7 @@ class MainScreen(Screen[None]):
         from .export_screen import ExportScreen
 
         app = self.app
-        job_for = files.jobs_for(app.scenario, app.session, app.controller.lock)
+        job_for = files.jobs_for(app, app.scenario, app.session, app.controller.lock)
         app.push_screen(ExportScreen(files.default_stem(app.scenario), app.session.updates_done, job_for),
                         self._exported)
 
@@ -183,6 +183,12 @@ class MainScreen(Screen[None]):
             self.app.opened(files.restarted(self.app.scenario, *written.weights), written.report)
         elif written is not None:
             self.app.say(written.report)
+
+    def action_explain(self) -> None:
+        classroom.explain(self.app)
+
+    def action_present(self) -> None:
+        classroom.toggle_presenter(self.app)
 
     def action_help(self) -> None:
         from .help_screen import HelpScreen

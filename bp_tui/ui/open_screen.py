@@ -27,9 +27,11 @@ class OpenScreen(Dialog[Scenario | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="open", classes="dialog", can_focus=False):
-            yield Static(Text("Open a scenario: pick a bundled one, or tab to the path", style="bold"))
+            how = "pick a bundled one" + ("" if self.app.is_web else ", or tab to the path")
+            yield Static(Text(f"Open a scenario: {how}", style="bold"))
             yield Options(*self._options(), id="bundled", compact=True)
-            yield Input(placeholder="or type a path to a .toml file and press enter", id="path", compact=True)
+            if not self.app.is_web:  # served: the bundled scenarios only, no paths on the server
+                yield Input(placeholder="or type a path to a .toml file and press enter", id="path", compact=True)
             yield Static("", id="open-error")
 
     def _options(self) -> list[Option]:
@@ -46,7 +48,7 @@ class OpenScreen(Dialog[Scenario | None]):
         self._try(str(bundled_dir() / f"{event.option.id}.toml"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
+        if event.value.strip() and not self.app.is_web:
             self._try(os.path.expanduser(event.value.strip()))
 
     def _try(self, path: str) -> None:

@@ -107,7 +107,7 @@ class PictureRow(Horizontal):
         # a big terminal gives the row up to 45% of its height (a bigger map), never less than the drawing
         self.styles.height = max(rows + 2, min(space.height + 2, int(self.app.size.height * SHARE)))
         self.query_one(LearnedPane).show(state, scenario, node, features,
-                                         output=selection.j if selection.layer == state.depth else 0)
+                                         output=(selection.j or 0) if selection.layer == state.depth else 0)
 
     def on_resize(self) -> None:
         if self._last is not None:

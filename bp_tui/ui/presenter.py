@@ -31,6 +31,7 @@ _SAME = {"−": "-", "×": "x"}
 def big_lines(text: str) -> list[str] | None:
     """``text`` in the 3×3 font as three lines, or None when a character has no glyph."""
     rows: list[list[str]] = [[], [], []]
+    glyph: tuple[str, ...]
     for char in text:
         char = _SAME.get(char, char)
         if char in _EXTRA:
@@ -48,17 +49,29 @@ def big_lines(text: str) -> list[str] | None:
 class PresenterPane(Vertical):
     """Shows one ``Narration``: the equation large, then the sentence."""
 
+    SCOPED_CSS = False  # its rules also hide the secondary panes (classroom.PRESENTING on the screen)
     DEFAULT_CSS = """
-    PresenterPane { height: auto; padding: 0 1; }
+    PresenterPane { height: auto; padding: 0 1; display: none; }
+    Screen.-presenting PresenterPane { display: block; }
+    Screen.-presenting #bottom, Screen.-presenting #side, Screen.-presenting #watches { display: none; }
     PresenterPane #presenter-equation { width: 100%; text-align: center; color: $accent; text-style: bold; }
     PresenterPane #presenter-sentence { width: 100%; text-align: center; text-style: bold; margin-top: 1; }
     """
+
+    shown: tuple[Narration, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="presenter-equation")
         yield Static("", id="presenter-sentence")
 
+    def on_mount(self) -> None:
+        if self.shown is not None:  # asked to show before its parts were there
+            self.show(*self.shown)
+
     def show(self, narration: Narration, width: int) -> None:
+        self.shown = (narration, width)
+        if not self.query("#presenter-sentence"):
+            return
         equation = narration.equation
         lines = big_lines(equation.replace(" ", "")) if equation else None
         if lines is not None and len(lines[0]) <= width:

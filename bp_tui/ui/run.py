@@ -74,9 +74,9 @@ class RunController:
     def can(self, action: str) -> bool | None:
         """Whether the step or time action can act now (None: dimmed), as the session says.
 
-        While a run goes on only ``continue`` (pause) and ``quit`` do; any other key pauses it."""
+        While a run goes on only ``continue`` (pause), ``pace`` and ``quit`` do; any other key pauses it."""
         if self.running:
-            return True if action in ("continue", "quit") else None
+            return True if action in ("continue", "quit", "pace") else None
         nxt, timeline = self.debugger.session.next_phase, self.debugger.timeline
         if action in ("forward", "backward", "update"):
             return True if nxt is not None and nxt.kind == action else None

@@ -25,6 +25,7 @@ def _rows(layers, layer: int, bias: bool) -> list[int | None]:
 def move(sel: Selection, layers, bias: bool, d_row: int = 0, d_col: int = 0) -> Selection:
     """Up/down through the from-nodes (and bias row), left/right through the to-nodes."""
     rows = _rows(layers, sel.layer, bias)
+    assert sel.j is not None  # a selection is one weight or bias
     row = min(max(rows.index(sel.i) + d_row, 0), len(rows) - 1)
     col = min(max(sel.j + d_col, 0), layers[sel.layer] - 1)
     return Param(sel.layer, rows[row], col)
@@ -44,6 +45,7 @@ def cycle(sel: Selection, layers, bias: bool, step: int = 1) -> Selection:
     """The next (``step`` 1) or previous (-1) weight in reading order, wrapping."""
     depth = len(layers) - 1
     layer, rows = sel.layer, _rows(layers, sel.layer, bias)
+    assert sel.j is not None  # a selection is one weight or bias
     row, col = rows.index(sel.i), sel.j + step
     if col >= layers[layer]:
         col, row = 0, row + 1

@@ -42,6 +42,7 @@ class Snapshot:
     watches: tuple[tuple[Watch, np.ndarray], ...]  # each watch and its values by update
     check: GradCheck | None = None  # a gradient check of the selection, made at this very phase
     running: bool = False  # a run goes on in the worker (this is one of its redraws)
+    pace: str = ""  # continue's pace when it is worth showing (classroom.pace_shown), else ""
 
     @property
     def selection(self) -> Selection:

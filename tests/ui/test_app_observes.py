@@ -47,14 +47,16 @@ async def test_after_the_last_update_the_breakdown_says_applied():
 async def test_pace_slows_a_run_and_a_key_still_pauses_it_at_once():
     app = long_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.controller.pace = 0.2  # seconds between updates: paced playback
+        await pilot.press("less_than_sign")  # one update per beat: the controller's pace
+        beat = app.controller.pace
+        assert beat and "pace: one update per beat" in app.hint
         start = time.monotonic()
         await pilot.press("c")
         await pilot.pause(0.5)
         await pilot.press("x")
         await app.workers.wait_for_complete()
         elapsed = time.monotonic() - start
-        assert 1 <= app.session.updates_done <= elapsed / 0.2 + 1  # unpaced: thousands by now
+        assert 1 <= app.session.updates_done <= elapsed / beat + 1  # unpaced: thousands by now
         assert not app.controller.running and "paused after" in app.hint
 
 

@@ -73,3 +73,34 @@ def test_in_a_terminal_the_worked_example_is_a_file(tmp_path):
     report = deliver_explanation(app, seed, session.state, folder=tmp_path)  # before any update: update 1
     assert report == f"update 1 worked through: written to {tmp_path / 'seed-update-1.md'}, and copied to the clipboard"
     assert "$3^2 = 9$" in (tmp_path / "seed-update-1.md").read_text() and app.sent == {}
+
+
+async def test_a_served_app_opens_bundled_scenarios_only_and_exports_downloads(tmp_path, monkeypatch):
+    from bp_tui.ui.app import BpTuiApp, create_app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(BpTuiApp, "is_web", property(lambda self: True))
+    app = create_app(load_scenario("seed"))
+    sent = {}
+    app.deliver_text = lambda handle, **kw: sent.setdefault(kw["save_filename"], handle.read())
+    app.deliver_binary = lambda handle, **kw: sent.setdefault(kw["save_filename"], handle.read())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f", "f", "b", "b", "u", "o")
+        await pilot.pause()
+        assert not app.screen.query("#path")  # no path field: the server's files are not the student's
+        assert app.screen.query("#bundled")
+        await pilot.press("escape")
+        for downs, said in (((), "updates 0..1: seed-trace.jsonl downloaded"),
+                            (("down", "down"), "the weights after update 1: seed-weights.npz downloaded")):
+            await pilot.press("X", *downs, "tab", "enter")  # the X dialog: choice, then the path field
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.hint == said
+        await pilot.press("X", "down", "down", "down", "tab", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.hint == NO_LOAD
+        await pilot.press("m")
+        await pilot.pause()
+    assert sorted(sent) == ["seed-trace.jsonl", "seed-update-1.md", "seed-weights.npz"]
+    assert list(tmp_path.iterdir()) == []
