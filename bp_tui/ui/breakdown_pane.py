@@ -56,7 +56,9 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     bd = weight_breakdown(batch, sel, state.activations[sel.layer], state.optimizer)
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
-    parts.append(_update_lines(bd, digits, applied=batch is not cur))
+    # Applied once the weights moved: a batch before the current one, or the
+    # current one when training is finished (its update is the last one done).
+    parts.append(_update_lines(bd, digits, applied=batch.weights_after is not None))
     if expanded:
         parts.extend(_assembly(batch, sel, sample, digits))
     elif sel.layer < state.depth:

@@ -92,7 +92,7 @@ class LookActions(_AppBase):
                 self.selection = result.worst.param
                 self.gradcheck = (self.debugger.timeline.position, self.selection, result.worst)
         if result is None:
-            self.say("no gradients yet: press b to run the backward pass")
+            self.say("V checks a whole backward pass: press b to run it to layer 1")
             return
         worst = result.worst
         scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
