@@ -121,6 +121,25 @@ class LookActions(_AppBase):
                  else f"{self.session.optimizer.name} keeps no state to watch")
         self.publish()
 
+    def action_fork(self) -> None:
+        from ..engine.compare import fork
+        from .compare_app import CompareScreen
+        from .fork_screen import ForkScreen
+
+        def chosen(change) -> None:
+            if not change:
+                return
+            try:
+                with self.lock:
+                    comparison = fork(self.debugger, *change)
+            except ValueError as error:
+                self.say(f"cannot fork: {error}")
+                return
+            self.push_screen(CompareScreen(comparison), lambda _: self.publish())
+
+        where = f"from update {self.session.updates_done} of {self.scenario.title}"
+        self.push_screen(ForkScreen(where), chosen)
+
     def action_breakpoints(self) -> None:
         from .breakpoints_screen import BreakpointsScreen
 
