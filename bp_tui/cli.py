@@ -58,14 +58,20 @@ class _Parser(argparse.ArgumentParser):
 # --- option types -------------------------------------------------------------------
 
 
-def count(text: str) -> int:
-    """A whole number >= 0 (``--updates N``)."""
+def signed_whole(text: str) -> int:
+    """A whole number of any sign (``explain --update N``, ``--port``): the range
+    is the caller's to say in one message ("this scenario has updates 1..5")."""
     from .engine.fields import whole_number
 
     try:
-        value = whole_number(text)
+        return whole_number(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def count(text: str) -> int:
+    """A whole number >= 0 (``--updates N``)."""
+    value = signed_whole(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
     return value
@@ -161,7 +167,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def configure_explain(parser: argparse.ArgumentParser) -> None:
     scenario_argument(parser)
-    parser.add_argument("--update", type=count, default=1, metavar="N",
+    parser.add_argument("--update", type=signed_whole, default=1, metavar="N",
                         help="which update, counting from 1 like the trace's step (default: 1)")
     parser.add_argument("--weight", default=None, metavar="NAME",
                         help="only this parameter's gradient and update, e.g. W2[1,0] or b2[0]")
@@ -177,7 +183,7 @@ def run_explain(args: argparse.Namespace) -> int:
 
 def port(text: str) -> int:
     """A TCP port, 1..65535."""
-    value = count(text)
+    value = signed_whole(text)  # any whole number; the range is said in one message
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port is 1 to 65535, got {value}")
     return value
@@ -266,12 +272,25 @@ def run_app(argv: list[str]) -> int:
     from .ui.deep_link import apply_start, check_start
 
     start = check_start(scenario, args.goto, args.select, args.present)
+    _need_terminal()
     from .ui.app import create_app
 
     app = create_app(scenario)
     apply_start(app, start)
     app.run()  # a crash inside prints its traceback as the app exits
     return app.return_code or 0  # 1 after a crash (Textual sets it)
+
+
+def _need_terminal() -> None:
+    """The app reads keys from a terminal: without one (``< /dev/null``, a pipe) it would
+    wait forever or draw escape codes into a file (Textual draws on standard error).  A served session has no terminal
+    but a driver of its own (textual-serve sets ``TEXTUAL_DRIVER``)."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    for name, stream in (("standard input", sys.stdin), ("standard error", sys.stderr)):  # Textual draws on stderr
+        if stream is None or not stream.isatty():
+            raise UsageError(f"{PROG}: {name} is not a terminal: the app needs one "
+                             f"(for scripts use {PROG} trace or {PROG} explain)")
 
 
 # --- parsers ------------------------------------------------------------------------

@@ -138,5 +138,28 @@ def forked_scenario(run: Debugger, setting: str, value) -> Scenario:
     return dataclasses.replace(s, weights=weights, biases=biases, title=title, **change)
 
 
+def parse_change(text: str) -> tuple[str, object]:
+    """``"learning_rate=0.05"``, ``"optimizer adam"``, ``"batch_size: 4"`` -> ``(setting, value)``.
+
+    ``ValueError`` with a message a user can act on otherwise (the values
+    themselves are checked by ``fork``).
+    """
+    name, _, value = text.strip().replace("=", " ").replace(":", " ").partition(" ")
+    name, value = name.strip().lower(), value.strip().strip('"')
+    aliases = {"lr": "learning_rate", "learning_rate": "learning_rate", "optimizer": "optimizer",
+               "batch_size": "batch_size", "batch": "batch_size"}
+    if name not in aliases or not value:
+        raise ValueError(f"expected one of {', '.join(FORKABLE)} and a value, e.g. learning_rate=0.05")
+    setting = aliases[name]
+    if setting == "optimizer":
+        return setting, value
+    try:
+        number = float(value) if setting == "learning_rate" else int(value)
+    except ValueError:
+        kind = "a number" if setting == "learning_rate" else "a whole number"
+        raise ValueError(f"{setting} needs {kind}, got {value[:40]!r}") from None
+    return setting, number
+
+
 def _shown(value) -> str:
     return value.name if isinstance(value, OptimizerSettings) else f"{value:g}"

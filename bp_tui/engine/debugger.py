@@ -186,10 +186,17 @@ class Debugger:
         return None if batch is None else gradcheck.check_weight(batch, param, sc.activations, sc.loss)
 
     def check_network(self) -> NetworkCheck | None:
-        """Every weight's check on the batch the breakdown shows for the first layer (``V``)."""
+        """Every weight's check on the one batch whose gradients are all on screen (``V``).
+
+        None before any backward pass, and while one is half done: then the
+        last layers show the new batch and the first ones the last update's,
+        and a check of either would not be the number on screen for the other."""
+        grads = self.session.current.grad_weights
         batch = self.gradient_batch(1)
+        if batch is None or (grads[-1] is not None and grads[1] is None):
+            return None
         sc = self.scenario
-        return None if batch is None else gradcheck.check_network(batch, sc.activations, sc.loss)
+        return gradcheck.check_network(batch, sc.activations, sc.loss)
 
     # ------------------------------------------------------------------ run
     def _observe(self) -> BreakpointHit | None:

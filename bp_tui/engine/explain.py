@@ -77,6 +77,13 @@ def explain_batch(scenario: Scenario, batch: BatchView, step: int, params: list[
     return "\n".join(_document(scenario, batch, step, params, optimizer)) + "\n"
 
 
+def _naming_example(layers, bias: bool) -> str:
+    """How parameters are named, on one this network has (a 1-1 net has no W2, a net without biases no b)."""
+    last, i = len(layers) - 1, min(1, layers[-2] - 1)
+    text = f"`W{last}[{i},0]` is the weight from node {i} of layer {last - 1} to node 0 of layer {last}"
+    return text + (f", `b{last}[0]` the bias of node 0 of layer {last}" if bias else "")
+
+
 def _document(s: Scenario, batch: BatchView, step: int, params: list[Param] | None,
               optimizer: Optimizer) -> Iterator[str]:
     depth = len(s.layers) - 1
@@ -85,8 +92,7 @@ def _document(s: Scenario, batch: BatchView, step: int, params: list[Param] | No
     yield (f"Update {step} (epoch {batch.epoch}, batch {batch.batch}) of the scenario `{s.path}`: "
            f"a network with layers {' → '.join(map(str, s.layers))} (input first), activations "
            f"{', '.join(s.activations)}, loss `{s.loss}`, learning rate ${num(s.learning_rate)}$"
-           f"{'' if s.bias else ', no biases'}. Layer 0 is the input; `W2[1,0]` is the weight from "
-           "node 1 of layer 1 to node 0 of layer 2, `b2[0]` the bias of node 0 of layer 2.")
+           f"{'' if s.bias else ', no biases'}. Layer 0 is the input; {_naming_example(s.layers, s.bias)}.")
     yield from _batch(batch)
     yield from _weights_before(s, batch)
     yield from _forward(s, batch, depth)

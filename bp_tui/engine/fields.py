@@ -33,7 +33,7 @@ class ScenarioError(Exception):
 
 
 #: The most characters of one part of an error message (a path, a field, the problem).
-MAX_PART = 600
+MAX_PART = 200  # a long path still shows its start; an error stays a few lines at most
 #: The most characters of a user's value quoted in a message.
 QUOTE = 60
 

@@ -61,6 +61,8 @@ def render_breakdown(snapshot: Snapshot) -> Group:
     bd = weight_breakdown(batch, sel, state.activations[sel.layer], state.optimizer)
     parts.append(_factor_table(bd, digits))
     parts.extend(_notes(bd, state.activations[sel.layer]))
+    # Applied once the weights moved: a batch before the current one, or the
+    # current one when training is finished (its update is the last one done).
     parts.append(_update_lines(bd, digits, applied=batch.weights_after is not None))
     if snapshot.view.expanded:
         parts.extend(_assembly(batch, sel, snapshot.sample, digits))

@@ -97,9 +97,9 @@ class CompareScreen(Screen):
     CompareScreen CompareChart { height: 1fr; min-height: 10; }
     """
 
-    def __init__(self, comparison: Comparison):
+    def __init__(self, comparison: Comparison, standalone: bool = False):
         super().__init__()
-        self.comparison = comparison
+        self.comparison, self.standalone = comparison, standalone
         a = comparison.a.scenario
         self.params = list(all_params(a.layers, a.bias))
         self.selected = 0
@@ -147,10 +147,13 @@ class CompareScreen(Screen):
         self.refresh_runs()
 
     def action_close(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.dismiss()
-        else:
+        if self.standalone:
             self.app.exit()
+        else:
+            self.dismiss()
+
+    def action_nothing(self) -> None:
+        """A key of the app that would move one run alone."""
 
 
 class CompareApp(App):
@@ -163,4 +166,4 @@ class CompareApp(App):
         self.comparison = comparison
 
     def on_mount(self) -> None:
-        self.push_screen(CompareScreen(self.comparison))
+        self.push_screen(CompareScreen(self.comparison, standalone=True))

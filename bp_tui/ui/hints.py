@@ -73,7 +73,8 @@ def gradient_check(check: GradCheck | None, param: Param) -> str:
 
 def network_check(result: NetworkCheck | None) -> str:
     if result is None:
-        return no_gradient("gradients")
+        return (f"{key_for('gradcheck_all')} checks a whole backward pass: "
+                f"press {key_for('backward')} to run it to layer 1")
     scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
     kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
     worst = result.worst

@@ -48,6 +48,7 @@ KEYS = [
     Key("W", "watch_node", "Watch node", "pin the node the selected weight feeds into", section="Look"),
     Key("O", "watch_state", "Watch optimizer state", "pin the selected weight's optimizer state (v; m, s)",
         section="Look"),
+    Key("F", "fork", "Fork", "a second run from here, one setting changed, side by side", section="Look"),
     Key("P", "present", "Presenter", "presenter mode: the equation large, a sentence per phase, high contrast",
         section="Look"),
     Key("B", "breakpoints", "Breakpoints", "turn breakpoints on and off", True, section="Look"),
@@ -133,10 +134,13 @@ COMPARE_KEYS = [
     Key("t", "ten_updates", "10 updates", "ten more updates of both runs", True),
     Key("z,left", "back", "Back", "both runs one phase back", True, section="Time"),
     Key("y,right", "redo", "Redo", "both runs one phase forward again", True, section="Time"),
-    Key("shift+tab,tab", "cycle", "", "previous / next weight", paired=True, section="Select"),
+    Key("up,down", "cycle", "", "previous / next weight", paired=True, section="Select"),
     Key("q,escape", "close", "Close", "leave the comparison", True, section="File"),
 ]
 
 
 def compare_bindings() -> list[BindingType]:
-    return _bindings(COMPARE_KEYS)
+    """The comparison's keys; the app's other keys do nothing there (they would move one run alone)."""
+    own = {k for key in COMPARE_KEYS for k in key.keys.split(",")}
+    others = [k for key in KEYS for k in key.keys.split(",") if k not in own]
+    return _bindings(COMPARE_KEYS) + [Binding(",".join(others), "nothing", show=False)]

@@ -153,6 +153,25 @@ class MainScreen(Screen[None]):
         app.publish()
 
 
+    def action_fork(self) -> None:
+        from ..engine.compare import fork
+        from .compare_app import CompareScreen
+        from .fork_screen import ForkScreen
+
+        app = self.app
+
+        def chosen(change) -> None:
+            if not change:
+                return
+            try:
+                comparison = app.controller.move(lambda: fork(app.debugger, *change))
+            except ValueError as error:
+                app.say(f"cannot fork: {error}")
+                return
+            app.push_screen(CompareScreen(comparison), lambda _: app.publish())
+
+        app.push_screen(ForkScreen(f"from update {app.session.updates_done} of {app.scenario.title}"), chosen)
+
     # ------------------------------------------------------------ dialogs
     def action_breakpoints(self) -> None:
         from .breakpoints_screen import BreakpointsScreen

@@ -15,6 +15,7 @@ import pytest
 import bp_tui
 from bp_tui import cli
 from bp_tui.cli import main
+from bp_tui.engine.fields import MAX_PART
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACT_COMMANDS = ["trace", "check", "explain", "serve", "screenshot"]
@@ -163,7 +164,16 @@ def test_screenshot_writes_svg_with_known_keys(tmp_path, capsys):
 def test_over_long_and_special_paths_on_the_command_line(tmp_path):
     longer = "/".join(["y" * 200] * 30) + ".toml"
     result = run("check", longer)
-    assert_one_line_error(result, f"{longer[:600]}")
-    assert "the path is too long" in result.stderr
+    assert_one_line_error(result, f"{longer[:MAX_PART]}…")
+    assert "the path is too long" in result.stderr and len(result.stderr) < 3 * MAX_PART
     result = run("trace", "/dev/zero")
     assert_one_line_error(result, "/dev/zero: file: is a device, not a regular file")
+
+
+def test_the_app_without_a_terminal_is_a_user_error_not_a_hang():
+    """`bp-tui seed < /dev/null` used to start the app and wait forever."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "bp_tui", "seed"], cwd=REPO, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=30)
+    assert time.monotonic() - started < 20
+    assert_one_line_error(result, "bp-tui: standard input is not a terminal")

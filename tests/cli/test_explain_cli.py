@@ -32,6 +32,10 @@ def test_explain_one_weight_of_a_later_update(capsys):
 @pytest.mark.parametrize("argv, line", [
     (["explain", "seed", "--update", "6"], "seed: --update: update 6 does not exist: this scenario has updates 1..5"),
     (["explain", "seed", "--update", "0"], "seed: --update: update 0 does not exist: this scenario has updates 1..5"),
+    # negative: the same message (not argparse's "must be 0 or more", which 0 is not enough for)
+    (["explain", "seed", "--update", "-1"], "seed: --update: update -1 does not exist: this scenario has updates 1..5"),
+    (["serve", "--port", "-1"], "bp-tui serve: argument --port: a port is 1 to 65535, got -1 (see"),
+    (["serve", "--port", "0"], "bp-tui serve: argument --port: a port is 1 to 65535, got 0 (see"),
     (["explain", "seed", "--weight", "b1[0]"], "seed: --weight: b1[0]: the network has no biases (bias = false)"),
     (["explain", "nope"], "nope: scenario: no such file or bundled scenario"),
     (["seed", "--goto", "9"], "seed: --goto: update 9 does not exist: this scenario has updates 0..5"),

@@ -154,3 +154,15 @@ def test_learning_rate_lessons_figures():
     assert [round(x, 3) for x in right.loss_history[:4]] == [9, 0.68, 0.142, 0.047]
     assert 0.9e-4 < right.loss_history[9] < 1.1e-4 and 5.5e-7 < right.loss_history[14] < 6.5e-7
     assert float(high.b[1][0]) == pytest.approx(1.0, rel=1e-9)
+
+
+def test_parse_change_reads_what_a_user_types():
+    from bp_tui.engine.compare import parse_change
+
+    assert parse_change("learning_rate=0.05") == ("learning_rate", 0.05)
+    assert parse_change(" lr 0.5 ") == ("learning_rate", 0.5)
+    assert parse_change('optimizer = "adam"') == ("optimizer", "adam")
+    assert parse_change("batch_size: 4") == ("batch_size", 4)
+    for bad in ("", "epochs=3", "learning_rate=", "batch_size=2.5", "lr=fast"):
+        with pytest.raises(ValueError):
+            parse_change(bad)

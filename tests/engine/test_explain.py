@@ -115,6 +115,20 @@ def test_later_updates_use_the_moved_weights():
     assert "Update 2 (epoch 2, batch 1)" in doc
 
 
+@pytest.mark.parametrize("name, named", [
+    ("seed", ["W2[1,0]"]),  # 2-2-1 without biases: no b2[0] to name
+    ("and", ["W1[1,0]", "b1[0]"]),  # 2-1: no W2
+    ("linear", ["W1[0,0]", "b1[0]"]),  # 1-1: no node 1 in the input layer
+])
+def test_the_intro_names_parameters_the_network_has(name, named):
+    sc = load_scenario(name)
+    intro = explain_update(sc).split("\n\n")[1]
+    found = re.findall(r"`([Wb]\d+\[[\d,]+\])`", intro)
+    assert found == named
+    for param in found:
+        parse_parameters(param, sc)  # a user error if the network has no such parameter
+
+
 @pytest.mark.parametrize("update", [0, 6, 10**9])
 def test_update_out_of_range_is_a_user_error(update):
     with pytest.raises(ScenarioError, match=r"--update: update .* does not exist: .* updates 1\.\.5"):

@@ -43,7 +43,7 @@ async def test_two_learning_rates_step_in_lockstep_on_one_screen():
             assert "w − learning_rate × gradient = new w" in text  # the last update, explained
         await pilot.press("z")  # both one phase back: into update 3, its backward pass done
         assert all(run.session.updates_done == 2 for run in app.comparison.runs)
-        await pilot.press("tab")  # the next weight: the bias
+        await pilot.press("down")  # the next weight: the bias
         assert "b1[0] =" in panel(app, "A") and "b1[0] =" in panel(app, "B")
         chart = app.screen.query_one(CompareChart)
         assert "loss per update: A" in squash(text_of(chart))
@@ -58,3 +58,28 @@ async def test_momentum_panel_shows_the_velocity():
         assert "update 11 of 100" in text and "update 11 of 100" in panel(app, "A")
         await pilot.press("q")
     assert app.return_code in (0, None)
+
+
+async def test_the_app_forks_a_second_run_with_another_learning_rate():
+    from ui_helpers import app_for
+
+    from bp_tui.ui.fork_screen import ForkScreen
+
+    app = app_for("lr_too_high")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "F")
+        assert isinstance(app.screen, ForkScreen)
+        await pilot.press(*"lr=abc", "enter")
+        assert "learning_rate needs a number" in squash(text_of(app.screen.query_one("#fork-error")))
+        app.screen.query_one("#change").value = "learning_rate=0.2"
+        await pilot.press("enter")
+        assert isinstance(app.screen, CompareScreen)
+        comparison = app.screen.comparison
+        assert comparison.a is app.debugger and comparison.offset == 2
+        assert "learning_rate: 0.55 → 0.2" in squash(text_of(app.screen.query_one("#differences")))
+        await pilot.press("enter", "f")  # f (the app's forward) does nothing here: both stay in lockstep
+        assert app.session.updates_done == 3 and comparison.b.session.updates_done == 1
+        assert app.session.phases_done == 0
+        await pilot.press("q")
+        assert not isinstance(app.screen, CompareScreen)
+        assert app.session.updates_done == 3  # the app goes on from where the comparison left run A

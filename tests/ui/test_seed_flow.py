@@ -68,3 +68,18 @@ async def test_full_precision_on_p():
         assert "1.0 − 0.01 × 6.0 = 0.94" in pane(app, "breakdown")
         await pilot.press("p")
         assert "1 − 0.01 × 6 = 0.94" in pane(app, "breakdown")
+
+
+async def test_finished_training_says_the_last_update_was_applied():
+    """After the 5th and last update the breakdown's new w is the weight now in
+    the network (the trace's last W2[0,0] = 1 - 0.01 x 6 - ... = 0.835623), so it
+    must say applied, not "(after u)" for an update that will never come."""
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "finished" in pane(app, "counters")
+        breakdown = pane(app, "breakdown")
+        assert "= 0.835623 (applied)" in breakdown
+        assert "(after u)" not in breakdown
