@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -146,17 +147,18 @@ class Debugger:
         self._moved()
         return moved
 
-    def goto_update(self, update: int) -> BreakpointHit | None:
-        """Forwards: run (breakpoints can stop it); backwards: jump."""
+    def goto_update(self, update: int, **run: Any) -> BreakpointHit | None:
+        """Forwards: run (breakpoints can stop it; ``run``: ``stop``/``lock``/``tick`` as
+        ``run`` takes them, so a UI can run it in a worker); backwards: jump."""
         if update > self.session.updates_done:
-            return self.run(until_update=update)
+            return self.run(until_update=update, **run)
         self.timeline.goto_update(update)
         self._moved()
         return None
 
-    def goto_epoch(self, epoch: int) -> BreakpointHit | None:
+    def goto_epoch(self, epoch: int, **run: Any) -> BreakpointHit | None:
         """Just after epoch ``epoch``'s last update (0: the start), as ``goto_update``."""
-        return self.goto_update(self.session.schedule.epoch_end(epoch))
+        return self.goto_update(self.session.schedule.epoch_end(epoch), **run)
 
     def epoch_end(self) -> int:
         """The update that ends the epoch under way: ``run(until_update=...)``

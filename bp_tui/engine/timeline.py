@@ -50,6 +50,9 @@ SPACING_WORK = 64 * 1024**2
 #: Beyond this many times the even spacing (updates / checkpoints) from the current
 #: update, checkpoints are spread evenly: a far jump's replay stays bounded.
 FAR = 2
+#: With fewer checkpoints than this (a large network in the default budget: 784-512-512-10
+#: gets 28), none are spent near the user: they are spread evenly, as a far jump needs them.
+FEW = 64
 
 
 def history_budget() -> int:
@@ -127,7 +130,10 @@ class Timeline:
             self._recent.popitem(last=False)
         keys = self._sparse_keys
         at = bisect.bisect(keys, u)
-        room = u - keys[at - 1] >= self.spacing and (at == len(keys) or keys[at] - u >= self.spacing)
+        if self.max_sparse < FEW:  # spread evenly (see FEW)
+            room = u - keys[at - 1] >= max(MIN_SPACING, keys[-1] // self.max_sparse)
+        else:
+            room = u - keys[at - 1] >= self.spacing and (at == len(keys) or keys[at] - u >= self.spacing)
         if u not in self._sparse and room:
             self._sparse[u] = checkpoint
             keys.insert(at, u)
@@ -138,7 +144,7 @@ class Timeline:
         """Drop the inner checkpoint whose loss leaves the smallest gap for its distance
         from the current update (module doc): gaps grow with the distance, up to a cap."""
         keys, focus = self._sparse_keys, self.session.updates_done
-        far = FAR * (keys[-1] - keys[0]) / self.max_sparse
+        far = FAR * (keys[-1] - keys[0]) / self.max_sparse if self.max_sparse >= FEW else 0
         k = min(range(1, len(keys) - 1),
                 key=lambda i: (keys[i + 1] - keys[i - 1]) / (min(abs(keys[i] - focus), far) + self.spacing))
         del self._sparse[keys.pop(k)]
@@ -192,7 +198,11 @@ class Timeline:
             self.note()
         # Replay in one go but for checkpoints at doubling distances before the
         # target (for the next jumps near it) and the last few boundaries.
-        for stop in self._stops(self.session.updates_done, update - RECENT, self.spacing):
+        if self.max_sparse < FEW:  # few checkpoints: spent evenly, none left behind here
+            stops = [update - RECENT] if update - RECENT > self.session.updates_done else []
+        else:
+            stops = self._stops(self.session.updates_done, update - RECENT, self.spacing)
+        for stop in stops:
             self.session.run_updates(stop - self.session.updates_done)
             self.note()
         while self.session.updates_done < update:

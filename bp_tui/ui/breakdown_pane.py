@@ -16,6 +16,7 @@ from typing import cast
 from rich.console import Group, JustifyMethod
 from rich.table import Table
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
@@ -24,8 +25,10 @@ from ..engine.output_step import output_step
 from ..engine.state import FORWARD, BatchView, SessionState
 from .description_screen import reflow
 from .fmt import number
+from .keys import key_for
 from .output_text import render_output_step
 from .selection import Selection
+from .snapshot import Snapshot
 
 MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
 
@@ -35,16 +38,17 @@ def weight_name(sel: Selection) -> str:
 
 
 class BreakdownPane(Static):
-    """Shows the breakdown of ``selection`` in ``state``."""
+    """Shows the breakdown of the snapshot's selection."""
 
-    def show(self, state: SessionState, selection: Selection, sample: int,
-             digits: int | None, expanded: bool, check=None, intro: str = "") -> None:
-        self.update(render_breakdown(state, selection, sample, digits, expanded, check, intro))
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self.update(render_breakdown(snapshot))
 
 
-def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: int | None,
-                     expanded: bool, check=None, intro: str = ""):
-    """``intro`` (the scenario's description) is shown until the first gradient is there to show."""
+def render_breakdown(snapshot: Snapshot) -> Group:
+    state, sel, digits, check = snapshot.state, snapshot.selection, snapshot.digits, snapshot.check
     cur = state.current
     parts: list = [Text(weight_name(sel), style="bold")]
     batch, note = _which_batch(state, sel)
@@ -53,7 +57,8 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     if check is not None:
         parts.append(_check_line(check, digits))
     if batch is None:
-        if intro.strip():
+        intro = snapshot.scenario.description if snapshot.scenario is not None else ""
+        if intro.strip():  # the scenario's own words, until the first gradient is there to show
             parts.append(Text("\n" + reflow(intro) + "\n", style="italic"))
         parts.append(_what_comes(sel, state.optimizer))
         return Group(*parts)
@@ -65,17 +70,17 @@ def render_breakdown(state: SessionState, sel: Selection, sample: int, digits: i
     # Applied once the weights moved: a batch before the current one, or the
     # current one when training is finished (its update is the last one done).
     parts.append(_update_lines(bd, digits, applied=batch.weights_after is not None))
-    if expanded and sel.layer == state.depth:
-        step = output_step(batch, state.loss, sample)
-        if step is not None and sel.j is not None:
-            parts.extend(render_output_step(step, sel.j, digits, batch.loss_slopes[sel.layer] is not None))
-    elif expanded:
-        parts.extend(_assembly(batch, sel, sample, digits))
+    if snapshot.view.expanded and sel.layer == state.depth:
+        step = output_step(batch, state.loss, snapshot.sample)
+        parts.extend(render_output_step(step, sel.j, digits, batch.loss_slopes[sel.layer] is not None))
+    elif snapshot.view.expanded:
+        parts.extend(_assembly(batch, sel, snapshot.sample, digits))
     elif sel.layer < state.depth:
-        parts.append(Text("press x to see how this loss slope was assembled from the next layer", style="dim"))
-    else:
-        parts.append(Text("press x for the output step: prediction − target = error, the loss, its slope",
+        parts.append(Text(f"press {key_for('expand')} to see how this loss slope was assembled from the next layer",
                           style="dim"))
+    else:
+        parts.append(Text(f"press {key_for('expand')} for the output step: prediction − target = error, the loss, "
+                          "its slope", style="dim"))
     return Group(*parts)
 
 
@@ -86,11 +91,12 @@ def _which_batch(state: SessionState, sel: Selection) -> tuple[BatchView | None,
     if batch is cur:
         return cur, ""
     if nxt is None:
-        hint = "training is finished (r resets)"
+        hint = f"training is finished ({key_for('reset')} resets)"
     elif nxt.kind == FORWARD:
-        hint = f"press f to run the forward pass ({nxt.describe(state.depth)} next)"
+        hint = f"press {key_for('forward')} to run the forward pass ({nxt.describe(state.depth)} next)"
     else:
-        hint = f"press b to run the backward pass to layer {sel.layer} ({nxt.describe(state.depth)} next)"
+        hint = (f"press {key_for('backward')} to run the backward pass to layer {sel.layer} "
+                f"({nxt.describe(state.depth)} next)")
     return batch, hint
 
 
@@ -137,7 +143,7 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
         last = k == len(lines) - 1
         text.append(result, style="bold green" if last else "bold")
         if last:
-            text.append("  (applied)" if applied else "  (after u)", style="dim")
+            text.append("  (applied)" if applied else f"  (after {key_for('update')})", style="dim")
         else:
             text.append("\n")
     return text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
 from ..engine.state import SessionState
 from .fmt import short
+from .snapshot import Snapshot
 
 MAX_INDICES = 12
 
@@ -20,8 +22,11 @@ def _indices(indices: tuple[int, ...]) -> str:
 
 
 class CountersPane(Static):
-    def show(self, state: SessionState, compact: bool = False, pace: str = "") -> None:
-        self.update(render_strip(state, compact, pace))
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self.update(render_strip(snapshot.state, compact=snapshot.view.narrow, pace=snapshot.pace))
 
 
 def _phases(st: SessionState, compact: bool) -> tuple[str, Text]:

@@ -8,7 +8,7 @@ against the scenario before any UI starts (a bad one is a user error, exit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..engine.explain import parse_parameters
 from ..engine.fields import ScenarioError
@@ -53,5 +53,5 @@ def apply_start(app, start: Start) -> None:
         app.debugger.timeline.goto_update(start.goto)
         app.debugger.watches.record(app.debugger.session)
     if start.select is not None:
-        app.selection = start.select
+        app.view = replace(app.view, selection=start.select)
     app.start = start  # read on mount (--present)

@@ -12,14 +12,17 @@ pass has not reached for this batch show ``·`` (pending), never old numbers.
 from __future__ import annotations
 
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.events import Click
 from textual.message import Message
+from textual.reactive import var
 from textual.widget import Widget
 
 from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
 from .fmt import fit, short, weight_style
 from .network_drawing import frozen_names
 from .selection import Selection
+from .snapshot import Snapshot
 
 NODE_W = 12  # a node column
 TARGET_W = 8  # the output layer's target column
@@ -85,6 +88,12 @@ class NetworkDiagram(Widget, can_focus=False):
         self.selection: Selection | None = None
         self.sample = 0
         self._hits: dict[tuple[int, int], Selection] = {}
+
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self.show(snapshot.state, snapshot.selection, snapshot.sample)
 
     def show(self, state: SessionState, selection: Selection, sample: int) -> None:
         """New numbers only repaint; a new shape (network, selection) lays the screen out again."""
@@ -256,3 +265,14 @@ class NetworkDiagram(Widget, can_focus=False):
         target = self._hits.get((event.x, event.y))
         if target is not None:
             self.post_message(self.Selected(target))
+
+
+class DiagramBox(VerticalScroll, can_focus=False):
+    """The diagram's scrolling frame; its subtitle says which sample the diagram shows."""
+
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            indices = snapshot.state.current.sample_indices
+            self.border_subtitle = f"sample {snapshot.sample + 1} of {len(indices)} (#{indices[snapshot.sample]})"

@@ -1,14 +1,16 @@
 """The ``X`` export dialog: the trace as JSON Lines, a CSV, or weights as .npz.
 
-Writes are atomic (the engine's ``export``): a failure says why here, and
-neither the session nor an existing file is harmed.
+The chosen export runs as a job (a progress bar, Escape cancels: the trace
+and the CSV train again from the start).  Writes are atomic (the engine's
+``export``): a failure or a cancel says so here, and neither the session nor
+an existing file is harmed.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,6 +21,8 @@ from textual.widgets.option_list import Option
 
 from ..engine.export import ExportError
 from .dialog import Dialog, Options
+from .files import Written
+from .jobs import Done, Job, JobScreen
 
 CHOICES = [
     ("trace", "Trace (JSON Lines)", "the updates so far, as bp-tui trace prints them", "-trace.jsonl"),
@@ -28,16 +32,17 @@ CHOICES = [
 ]
 
 
-class ExportScreen(Dialog[str | None]):
-    """Asks the app to write (``app.export``); stays open with the reason if that fails,
-    else dismisses with the app's one-line report."""
+class ExportScreen(Dialog[Written | None]):
+    """Runs ``job_for(choice, path)``; stays open with the reason if that fails,
+    else dismisses with what it wrote (or read)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, stem: str, updates_done: int) -> None:
+    def __init__(self, stem: str, updates_done: int, job_for: Callable[[str, str], Job]) -> None:
         super().__init__()
-        self.stem, self.updates_done = stem, updates_done
+        self.stem, self.updates_done, self.job_for = stem, updates_done, job_for
         self.choice = "trace"
+        self.working = False  # an export runs (its job screen is on top)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export", classes="dialog"):
@@ -62,14 +67,21 @@ class ExportScreen(Dialog[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         path = os.path.expanduser(event.value.strip())
-        if not path:
+        if not path or self.working:  # a second Enter while the first export runs
             return
-        try:
-            report = cast(Any, self.app).export(self.choice, path)  # the app's FileActions.export
-        except ExportError as error:
-            self.show_error(str(error))
-            return
-        self.dismiss(report)
+        self.working = True
+        title = next(title for key, title, _, _ in CHOICES if key == self.choice)
+        self.app.push_screen(JobScreen(f"{title}: {path}", self.job_for(self.choice, path), (ExportError,)),
+                             self._done)
+
+    def _done(self, done: Done | None) -> None:
+        self.working = False
+        if done is None or done.cancelled:
+            self.show_error("cancelled: nothing was written")
+        elif done.error is not None:
+            self.show_error(str(done.error))
+        else:
+            self.dismiss(done.result)
 
     def show_error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(Text(message, style="bold red"))

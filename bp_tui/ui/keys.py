@@ -3,6 +3,7 @@ screen and the command palette are all made from it, so they cannot drift."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -73,27 +74,64 @@ PRETTY = {"question_mark": "?", "less_than_sign": "<", "greater_than_sign": ">",
           "right": "→", "up": "↑", "down": "↓"}
 
 
+#: Actions that move training (or end it): the app's (``app.py``); every other key only looks
+#: closer or opens a dialog: the main screen's (``main_screen.py``).
+APP_SECTIONS, APP_ACTIONS = ("Step", "Time"), ("reset", "quit")
+
+
+def action_string(key: Key) -> str:
+    """``app.forward`` for the app's actions, ``expand`` for the main screen's."""
+    return f"app.{key.action}" if key.section in APP_SECTIONS or key.action in APP_ACTIONS else key.action
+
+
 def bindings() -> list[BindingType]:
-    return _bindings(KEYS)
+    """Every key's binding, for the main screen (its footer keeps the table's order)."""
+    return _bindings(KEYS, action_string)
 
 
-def _bindings(keys: list[Key]) -> list[BindingType]:
+def _bindings(keys: list[Key], action_of_key: Callable[[Key], str] = lambda key: key.action) -> list[BindingType]:
     out: list[BindingType] = []
     for key in keys:
+        action = action_of_key(key)
         if key.paired:
             first, second = key.keys.split(",")
-            out.append(Binding(first, f"{key.action}(-1)", key.label, show=False, priority=key.action == "cycle"))
-            out.append(Binding(second, f"{key.action}(1)", key.label, show=False, priority=key.action == "cycle"))
+            out.append(Binding(first, f"{action}(-1)", key.label, show=False, priority=key.action == "cycle"))
+            out.append(Binding(second, f"{action}(1)", key.label, show=False, priority=key.action == "cycle"))
         else:
             shown = PRETTY.get(key.keys.split(",")[0])
-            out.append(Binding(key.keys, key.action, key.label, show=key.footer, key_display=shown))
+            out.append(Binding(key.keys, action, key.label, show=key.footer, key_display=shown))
     return out
+
+
+def commands() -> list[tuple[Key, str]]:
+    """The command palette's commands: each key (but the paired ones and quit) and its action string."""
+    return [(key, action_string(key)) for key in KEYS if not key.paired and key.action != "quit"]
 
 
 def help_rows() -> list[tuple[str, str, str]]:
     """``(section, keys as typed, what it does)`` for the help screen."""
     rows = [(k.section, " / ".join(PRETTY.get(n, n) for n in k.keys.split(",")), k.help) for k in KEYS]
     return rows + [("File", "ctrl+p", "command palette: every command by name")]
+
+
+def key_for(action: str) -> str:
+    """The key a hint names for ``action`` (its first key, as shown; a pair's both): ``key_for("forward")`` is ``f``.
+
+    Hints say "press f" through this, so a key changed in the table changes every hint.
+    """
+    for key in KEYS:
+        if key.action == action:
+            names = key.keys.split(",")
+            return " ".join(PRETTY.get(n, n) for n in names) if key.paired else PRETTY.get(names[0], names[0])
+    raise KeyError(f"no key for the action {action!r}")
+
+
+def action_of(key: str) -> str | None:
+    """The action a key name (``f``, ``left``) is bound to (paired keys left out), else None."""
+    for k in KEYS:
+        if not k.paired and key in k.keys.split(","):
+            return k.action
+    return None
 
 
 #: The comparison screen (``bp-tui compare``): each key moves both runs.

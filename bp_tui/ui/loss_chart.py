@@ -8,9 +8,11 @@ mean, so 100,000 updates draw as fast as 200.
 from __future__ import annotations
 
 import numpy as np
+from textual.reactive import var
 from textual_plotext import PlotextPlot
 
 from ..engine.state import SessionState
+from .snapshot import Snapshot
 
 
 def downsample(y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
@@ -27,6 +29,12 @@ def downsample(y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
 
 class LossChart(PlotextPlot):
     _plotted: tuple | None = None  # what was plotted last: redraw only when it changes
+
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        if snapshot is not None:
+            self.show(snapshot.state)
 
     def show(self, state: SessionState) -> None:
         """Plot again only when there is something new to plot (a plot costs ~10 ms)."""

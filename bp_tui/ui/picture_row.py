@@ -14,14 +14,16 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import var
 from textual.widget import Widget
 
 from ..engine import Scenario
 from ..engine.state import SessionState
-from .diagram import NetworkDiagram
+from .diagram import DiagramBox, NetworkDiagram
 from .learned_pane import LearnedPane
 from .network_drawing import NetworkDrawing, fits
 from .selection import Selection
+from .snapshot import Snapshot
 
 LEARNED_MIN = 18  # columns (border included) below which the learned pane is left out
 CHROME = 4  # a bordered box's border and padding, across
@@ -74,8 +76,20 @@ class PictureRow(Horizontal):
         self._framed: tuple | None = None
         self._rows = 0
 
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        """The app's snapshot: the state, how the user looks at it, the scenario's names and data."""
+        if snapshot is None or snapshot.scenario is None:
+            return
+        view = snapshot.view
+        self.matrix = view.matrix
+        reserved = (0 if view.short else 1) + (2 if view.narrow else 4) + 2 + (6 if view.short else 10)
+        self.show(snapshot.state, snapshot.scenario, snapshot.selection, snapshot.sample, reserved,
+                  node=view.map_node, features=view.map_features)
+
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="diagram-box", can_focus=False) as box:
+        with DiagramBox(id="diagram-box").data_bind(PictureRow.snapshot) as box:
             box.border_title = "Network"
             yield NetworkDrawing(id="drawing")
             yield NetworkDiagram(id="diagram")
@@ -141,10 +155,3 @@ class PictureRow(Horizontal):
     def on_resize(self) -> None:
         if self._last is not None:
             self.show(*self._last)
-
-    def toggle_matrix(self) -> bool:
-        """Switch between the drawing and the matrix view; True when the drawing is now wanted."""
-        self.matrix = not self.matrix
-        if self._last is not None:
-            self.show(*self._last)
-        return not self.matrix

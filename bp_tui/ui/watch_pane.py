@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 from rich.table import Table
 from rich.text import Text
+from textual.reactive import var
 from textual.widgets import Static
 
 from .fmt import short
+from .snapshot import Snapshot
 
 BARS = "▁▂▃▄▅▆▇█"
 
@@ -31,8 +33,11 @@ def sparkline(values: np.ndarray, width: int) -> str:
 
 
 class WatchPane(Static):
-    def show(self, watches: list) -> None:
-        """``watches``: ``(watch, values by update)`` pairs from the engine."""
+    snapshot: var[Snapshot | None] = var(None)
+
+    def watch_snapshot(self, snapshot: Snapshot | None) -> None:
+        """The snapshot's ``(watch, values by update)`` pairs, from the engine."""
+        watches = snapshot.watches if snapshot is not None else ()
         self.display = bool(watches)
         if not watches:
             return

@@ -85,6 +85,5 @@ def test_checkpoints_stay_within_the_budget_on_a_long_run():
     assert len(timeline._sparse) <= timeline.max_sparse
     keys = timeline._sparse_keys
     gaps = np.diff(keys)
-    assert gaps.max() <= 3 * 4000 / timeline.max_sparse  # far away: bounded (at most about 2x even)
-    assert gaps[-1] <= timeline.spacing and gaps[-3:].sum() < gaps[:3].sum()  # denser near the frontier
+    assert gaps.max() <= 3 * 4000 / timeline.max_sparse  # spread evenly: too few to spend near the user
     assert timeline.memory_bytes() <= (timeline.max_sparse + 8) * one + session.history_bytes

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ui_helpers import pane, seed_app
 
 from bp_tui.engine import load_scenario
@@ -28,7 +30,7 @@ async def test_m_writes_the_worked_example_of_the_update_on_screen(tmp_path, mon
 async def test_presenter_mode_tells_the_phase_large_and_in_words():
     app = seed_app()
     async with app.run_test(size=(76, 22)) as pilot:
-        app.selection = Param(2, 1, 0)
+        app.view = replace(app.view, selection=Param(2, 1, 0))
         await pilot.press("f", "f", "b", "b", "P")
         await pilot.pause()
         assert app.screen.has_class(classroom.PRESENTING) and app.theme == "bp-presenter"
@@ -64,7 +66,7 @@ async def test_a_paced_continue_goes_phase_by_phase_and_the_counters_say_so(monk
         await pilot.press("c")
         for _ in range(200):
             await pilot.pause(0.05)
-            if not app._continuing:
+            if not app.controller.running:
                 break
         assert app.session.finished  # every phase of 5 updates, one per beat
         assert not app.query(PresenterPane)  # presenter mode untouched

@@ -50,6 +50,8 @@ async def test_two_quick_enters_in_a_dialog_close_it_once(opening, tmp_path, mon
             await pilot.pause()
         burst(app, "enter", "enter")
         await settle(pilot)
+        await app.workers.wait_for_complete()  # the export job
+        await settle(pilot)
         assert alive(app)
         assert len(app.screen_stack) == 1  # the dialog closed (once)
 

@@ -29,11 +29,15 @@ async def test_V_half_way_through_a_backward_pass_checks_nothing_it_cannot_show(
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f", "f", "b", "b", "u", "f", "f", "b", "V")
+        await app.workers.wait_for_complete()  # V runs as a job
+        await pilot.pause()
         breakdown = pane(app, "breakdown")
         assert "= gradient = 3.99538" in breakdown
         assert "backprop" not in breakdown
         assert "V checks a whole backward pass: press b" in app.hint
         await pilot.press("b", "V")  # the whole pass is the new batch: checked, and shown with it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         breakdown = pane(app, "breakdown")
         assert "relative error < 1e-10 ✓ agrees" in breakdown
         assert "backprop 6 " not in breakdown

@@ -60,22 +60,22 @@ async def test_continue_runs_in_a_worker_and_any_key_pauses():
     app = long_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("c")
-        assert app._continuing
+        assert app.controller.running
         await pilot.pause(0.3)
         await pilot.press("x")  # any key pauses
         await app.workers.wait_for_complete()
         await pilot.pause()
         paused_at = app.session.updates_done
-        assert not app._continuing and 0 < paused_at < app.session.schedule.total_updates
+        assert not app.controller.running and 0 < paused_at < app.session.schedule.total_updates
         assert "paused after" in app.hint
-        assert not app.expanded  # the pausing key did not also act
+        assert not app.view.expanded  # the pausing key did not also act
         await pilot.pause(0.2)
         assert app.session.updates_done == paused_at  # stays paused
         await pilot.press("c")
         await pilot.pause(0.2)
         await pilot.press("c")  # c again pauses too
         await app.workers.wait_for_complete()
-        assert app.session.updates_done > paused_at and not app._continuing
+        assert app.session.updates_done > paused_at and not app.controller.running
 
 
 async def test_continue_to_the_end():
@@ -133,27 +133,27 @@ async def test_reset_returns_to_the_start():
 async def test_selection_keys_and_mouse():
     app = app_for("xor")
     async with app.run_test(size=SIZE) as pilot:
-        start = app.selection
+        start = app.view.selection
         await pilot.press("down")
-        assert app.selection.i == start.i + 1
+        assert app.view.selection.i == start.i + 1
         await pilot.press("tab")
-        assert app.selection != start
+        assert app.view.selection != start
         await pilot.press("shift+tab")
-        assert app.selection.i == start.i + 1 and app.selection.j == start.j
+        assert app.view.selection.i == start.i + 1 and app.view.selection.j == start.j
         await pilot.press("[")
-        assert app.selection.layer == start.layer - 1
+        assert app.view.selection.layer == start.layer - 1
         await pilot.press("]")
-        assert app.selection.layer == start.layer
+        assert app.view.selection.layer == start.layer
         drawing = app.query_one("#drawing")  # a cell of W1[1,1]'s line (where no other line is on top)
         (x, y) = next(xy for xy, t in drawing._hits.items() if isinstance(t, Edge) and (t.layer, t.i, t.j) == (1, 1, 1))
         await pilot.click("#drawing", offset=(x, y))
-        assert app.selection == Param(1, 1, 1)
+        assert app.view.selection == Param(1, 1, 1)
         assert "W1[1,1]" in pane(app, "breakdown")
         await pilot.press("t")  # the matrix view's cells select too
         diagram = app.query_one("#diagram")
         (x, y), target = next((xy, t) for xy, t in diagram._hits.items() if (t.layer, t.i, t.j) == (2, 2, 0))
         await pilot.click("#diagram", offset=(x, y))
-        assert app.selection == target == Param(2, 2, 0)
+        assert app.view.selection == target == Param(2, 2, 0)
 
 
 async def test_sample_key_cycles_the_viewed_sample():
@@ -162,7 +162,7 @@ async def test_sample_key_cycles_the_viewed_sample():
         batch = len(app.session.state.current.sample_indices)
         assert batch > 1
         await pilot.press("s")
-        assert app.sample == 1
+        assert app.view.sample == 1
         assert f"sample 2 of {batch}" in app.query_one("#diagram-box").border_subtitle
 
 
@@ -196,7 +196,7 @@ async def test_resizing_to_80x24_keeps_all_panes_and_50x15_asks_to_enlarge():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f", "f", "b", "b")
         await pilot.pause()
-        assert app.narrow
+        assert app.view.narrow
         screen = app.screen.region
         for name in ("diagram-box", "breakdown-box", "counters", "chart"):
             region = app.query_one(f"#{name}").region
@@ -212,7 +212,7 @@ async def test_resizing_to_80x24_keeps_all_panes_and_50x15_asks_to_enlarge():
         assert app.query_one("#too-small").display and not app.query_one("#main").display
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
-        assert not app.screen.has_class("too-small") and not app.narrow
+        assert not app.screen.has_class("too-small") and not app.view.narrow
 
 
 async def test_q_quits():

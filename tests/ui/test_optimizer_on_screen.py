@@ -15,7 +15,7 @@ async def test_breakdown_shows_momentums_velocity_and_the_watch_pins_it():
         assert "watching v of W1[0,0]" in app.hint
         await pilot.press("u", "enter")
         watches = pane(app, "watches")
-        v = app.session.optimizer.state.value("v", app.selection)
+        v = app.session.optimizer.state.value("v", app.view.selection)
         assert "v of W1[0,0]" in watches
         await pilot.press("O")
         assert "stopped watching v of W1[0,0]" in app.hint

@@ -90,9 +90,16 @@ async def test_a_served_app_opens_bundled_scenarios_only_and_exports_downloads(t
         assert not app.screen.query("#path")  # no path field: the server's files are not the student's
         assert app.screen.query("#bundled")
         await pilot.press("escape")
-        assert app.export("trace", "/etc/passwd") == "updates 0..1: seed-trace.jsonl downloaded"
-        assert app.export("save", "") == "the weights after update 1: seed-weights.npz downloaded"
-        assert app.export("load", "/etc/passwd") == NO_LOAD
+        for downs, said in (((), "updates 0..1: seed-trace.jsonl downloaded"),
+                            (("down", "down"), "the weights after update 1: seed-weights.npz downloaded")):
+            await pilot.press("X", *downs, "tab", "enter")  # the X dialog: choice, then the path field
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.hint == said
+        await pilot.press("X", "down", "down", "down", "tab", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.hint == NO_LOAD
         await pilot.press("m")
         await pilot.pause()
     assert sorted(sent) == ["seed-trace.jsonl", "seed-update-1.md", "seed-weights.npz"]

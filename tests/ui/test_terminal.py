@@ -221,13 +221,13 @@ def test_missing_scenario_prints_one_line_and_exits_2_without_drawing(tmux):
 
 CRASHING = """
 import sys
-from bp_tui.ui.app import BpTuiApp
+from bp_tui.ui.main_screen import MainScreen
 from bp_tui.cli import main
 
 def crash(self):
     raise ZeroDivisionError("a deliberate bug behind ?")
 
-BpTuiApp.action_help = crash
+MainScreen.action_help = crash
 sys.exit(main(sys.argv[1:]))
 """
 
