@@ -72,7 +72,8 @@ def render_breakdown(snapshot: Snapshot) -> Group:
     parts.append(_update_lines(bd, digits, applied=batch.weights_after is not None))
     if snapshot.view.expanded and sel.layer == state.depth:
         step = output_step(batch, state.loss, snapshot.sample)
-        parts.extend(render_output_step(step, sel.j, digits, batch.loss_slopes[sel.layer] is not None))
+        if step is not None and sel.j is not None:
+            parts.extend(render_output_step(step, sel.j, digits, batch.loss_slopes[sel.layer] is not None))
     elif snapshot.view.expanded:
         parts.extend(_assembly(batch, sel, snapshot.sample, digits))
     elif sel.layer < state.depth:

@@ -26,7 +26,7 @@ from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
 from .diagram import NetworkDiagram
 from .jobs import Done, JobScreen
-from .keys import bindings
+from .keys import bindings, key_for
 from .loss_chart import LossChart
 from .network_drawing import NetworkDrawing
 from .picture_row import PictureRow
@@ -108,14 +108,16 @@ class MainScreen(Screen[None]):
         if not matrix and not row.drawn:
             self.app.say("this network is too big to draw here: the matrices show it (a bigger terminal draws it)")
         else:
-            self.app.say("the network as weight matrices" if matrix else "the network drawn: nodes and lines")
+            t = key_for("matrix")
+            self.app.say(f"the network as weight matrices ({t}: drawn)" if matrix else
+                         f"the network drawn: nodes and lines ({t}: matrices)")
 
     def action_node_map(self) -> None:
         sel, depth = self.app.view.selection, len(self.app.scenario.layers) - 1
-        node = None if sel.layer == depth else (sel.layer, sel.j)
+        node = None if sel.layer == depth or sel.j is None else (sel.layer, sel.j)
         node = None if node == self.app.view.map_node else node
         self.app.say("the map shows the output" if node is None else
-                     f"the map shows layer {sel.layer} node {sel.j} (again: the output)")
+                     f"the map shows layer {sel.layer} node {sel.j} ({key_for('node_map')} again: the output)")
         self._look(map_node=node)
 
     def action_features(self) -> None:
