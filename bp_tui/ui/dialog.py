@@ -83,6 +83,11 @@ class Palette(CommandPalette):
         return _dismiss_once(self, super().dismiss, result)
 
     def check_message_enabled(self, message: Message) -> bool:
+        # Textual 8.2.8 bug: a key typed while the palette closes changes its
+        # input, and the palette starts a new search on a list being removed
+        # (a key-mash crash): a closing palette ignores its input too.
+        if self.closing and isinstance(message, Input.Changed):
+            return False
         return not _ignored(self, message) and super().check_message_enabled(message)
 
     def _watch__list_visible(self) -> None:
