@@ -14,14 +14,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.events import Click
-from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
 
 from ..engine.state import BACKWARD, FORWARD, UPDATE, SessionState
 from .fmt import fit, short, weight_style
 from .network_drawing import frozen_names
-from .selection import Selection
+from .selection import Selection, WeightClicked
 from .snapshot import Snapshot
 
 NODE_W = 12  # a node column
@@ -75,12 +74,7 @@ def fit_columns(sizes: list[int], spare: int) -> list[int]:
 class NetworkDiagram(Widget, can_focus=False):
     """Draws ``SessionState``; clicking a node or weight posts ``Selected``."""
 
-    class Selected(Message):
-        """The user clicked a weight (or a node: its first weight in)."""
-
-        def __init__(self, selection: Selection) -> None:
-            super().__init__()
-            self.selection = selection
+    Selected = WeightClicked  # both views of the network post the same message
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

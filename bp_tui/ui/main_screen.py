@@ -24,13 +24,11 @@ from ..engine.debugger import Watch
 from . import classroom, files, hints
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
-from .diagram import NetworkDiagram
 from .jobs import Done, JobScreen
 from .keys import bindings, key_for
 from .loss_chart import LossChart
-from .network_drawing import NetworkDrawing
 from .picture_row import PictureRow
-from .selection import Selection, change_layer, cycle, move
+from .selection import Selection, WeightClicked, change_layer, cycle, move
 from .snapshot import Snapshot
 from .watch_pane import WatchPane
 
@@ -94,10 +92,8 @@ class MainScreen(Screen[None]):
     def action_layer(self, delta: int) -> None:
         self._select(change_layer(self.app.view.selection, *self._network(), delta))
 
-    def on_network_diagram_selected(self, message: NetworkDiagram.Selected) -> None:
-        self._select(message.selection)
-
-    def on_network_drawing_selected(self, message: NetworkDrawing.Selected) -> None:
+    def on_weight_clicked(self, message: WeightClicked) -> None:
+        """A click on either view of the network (drawing or matrices)."""
         self._select(message.selection)
 
     # ---------------------------------------------------- the picture's views

@@ -22,7 +22,6 @@ from functools import lru_cache
 from rich.segment import Segment
 from rich.style import Style
 from textual.events import Click
-from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -30,7 +29,7 @@ from ..engine.output_step import output_step
 from ..engine.state import BACKWARD, FORWARD, SessionState
 from .drawing_layout import Edge, Layout, place_labels, plan, rasterise
 from .fmt import fit, short
-from .selection import Selection
+from .selection import Selection, WeightClicked
 
 POSITIVE, NEGATIVE, ZERO = "#4fa3e0", "#f59322", "grey50"
 SELECTED = "#ffd75f"
@@ -146,12 +145,7 @@ class NetworkDrawing(Widget, can_focus=False):
 
     DEFAULT_CSS = "NetworkDrawing { width: auto; height: auto; }"
 
-    class Selected(Message):
-        """The user clicked a weight's line or label (or a node: its first weight in)."""
-
-        def __init__(self, selection: Selection) -> None:
-            super().__init__()
-            self.selection = selection
+    Selected = WeightClicked  # both views of the network post the same message
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -8,6 +8,8 @@ row (when there are biases).
 
 from __future__ import annotations
 
+from textual.message import Message
+
 from ..engine.params import Param
 
 Selection = Param
@@ -68,3 +70,11 @@ def clamp(sel: Selection, layers, bias: bool) -> Selection:
     rows = _rows(layers, layer, bias)
     i = sel.i if sel.i in rows else rows[0]
     return Param(layer, i, min(sel.j, layers[layer] - 1))
+
+
+class WeightClicked(Message):
+    """The user clicked a weight in a view of the network (a node: its first weight in)."""
+
+    def __init__(self, selection: Selection) -> None:
+        super().__init__()
+        self.selection = selection

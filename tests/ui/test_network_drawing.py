@@ -33,7 +33,7 @@ class Host(App):
         self.query_one(NetworkDrawing).show(self.debugger.session.state, self.selection, 0,
                                             sc.feature_names, sc.target_names, self.budget)
 
-    def on_network_drawing_selected(self, message: NetworkDrawing.Selected) -> None:
+    def on_weight_clicked(self, message: NetworkDrawing.Selected) -> None:
         self.picked.append(message.selection)
 
 
