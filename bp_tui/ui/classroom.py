@@ -62,7 +62,7 @@ def toggle_presenter(app) -> None:
     """``P``: the secondary panes hide, the equation shows large, a high-contrast theme."""
     screen = _screen(app)
     if not screen.query(PresenterPane):
-        screen.query_one("#main").mount(PresenterPane(id="presenter"), after="#diagram-box")
+        screen.query_one("#main").mount(PresenterPane(id="presenter"), after="#counters")
     on = not presenting(app)
     screen.set_class(on, PRESENTING)
     if on:
@@ -82,7 +82,7 @@ def show(app) -> None:
     if not presenting(app):
         return
     for pane in _screen(app).query(PresenterPane):
-        width = (pane.size.width or app.size.width) - 4
+        width = (pane.size.width or app.size.width) - 2  # a column spare either side
         pane.show(narrate(_state(app), _selection(app), _sample(app)), width)
 
 
