@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from ui_helpers import app_for
 from textual.widgets import ProgressBar
+from ui_helpers import app_for
 
 from bp_tui.ui.jobs import JobScreen, Progress
 
