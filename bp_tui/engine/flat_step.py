@@ -30,19 +30,22 @@ class FlatStep:
     """One optimizer's update on all of a small network's entries at once."""
 
     def __init__(self, params: Sequence, shapes: Sequence[tuple[int, ...]]):
-        self.params, self.shapes = tuple(params), tuple(shapes)
+        self.params = tuple(params)
+        self.where = tuple((p.is_bias, p.layer) for p in self.params)  # each parameter in W / b
         ends = np.cumsum([prod(shape) for shape in shapes]).tolist()
-        self.bounds = tuple(zip([0] + ends[:-1], ends))
+        #: Each parameter's slice of the vector, and its shape when it is a matrix.
+        self.parts = tuple((slice(start, end), shape if len(shape) > 1 else None)
+                           for start, end, shape in zip([0] + ends[:-1], ends, shapes))
         self._weights: tuple = (None, ())  # the last new weights: the vector and its views handed out
         self._state: tuple = (None, ())  # the last state handed out and its vectors
 
     def step(self, optimizer, W: Sequence, b: Sequence, grad_W: Sequence, grad_b: Sequence, t: int):
         """``optimizer.update`` on the whole network: ``(new W, new b, the state's arrays per parameter)``."""
-        before = [(b if p.is_bias else W)[p.layer] for p in self.params]
+        before = [(b if bias else W)[layer] for bias, layer in self.where]
         vector, handed = self._weights
         if len(handed) != len(before) or any(x is not y for x, y in zip(before, handed)):
             vector = self.gather(before)
-        gradient = self.gather([(grad_b if p.is_bias else grad_W)[p.layer] for p in self.params])
+        gradient = self.gather([(grad_b if bias else grad_W)[layer] for bias, layer in self.where])
         state, slots = self._state
         if state is not optimizer.state:
             slots = tuple(self.gather(per_slot) for per_slot in zip(*optimizer.state.arrays))
@@ -53,8 +56,8 @@ class FlatStep:
         self._weights = (new, weights)
         new_W: list = [None] * len(W)
         new_b: list = [None] * len(b)
-        for p, w in zip(self.params, weights):
-            (new_b if p.is_bias else new_W)[p.layer] = w
+        for (bias, layer), w in zip(self.where, weights):
+            (new_b if bias else new_W)[layer] = w
         per_param = tuple(zip(*(self.split(array) for array in new_slots)))
         return new_W, new_b, per_param, new_slots
 
@@ -62,9 +65,10 @@ class FlatStep:
         """The state just made from ``slots`` (its vectors), for the next update."""
         self._state = (state, slots)
 
-    def gather(self, arrays: Sequence[np.ndarray]) -> np.ndarray:
-        return np.concatenate([np.ravel(a) for a in arrays])
+    @staticmethod
+    def gather(arrays: Sequence[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays, axis=None)  # each flattened, end to end
 
     def split(self, vector: np.ndarray) -> tuple[np.ndarray, ...]:
         """Each parameter's view of ``vector``, in its shape."""
-        return tuple(vector[start:end].reshape(shape) for (start, end), shape in zip(self.bounds, self.shapes))
+        return tuple(vector[part] if shape is None else vector[part].reshape(shape) for part, shape in self.parts)
