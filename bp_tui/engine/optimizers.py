@@ -175,10 +175,10 @@ class Optimizer:
         """The weights and biases after one update (new arrays), indexed by layer like ``W``/``b``."""
         t = self.state.updates + 1
         if self._flat is not None:  # a small network: all its entries in one update (``flat_step``)
-            new_W, new_b, per_param, vectors = self._flat.step(self, W, b, grad_W, grad_b, t)
+            flat_W, flat_b, per_param, vectors = self._flat.step(self, W, b, grad_W, grad_b, t)
             self.state = OptimizerState(t, self.params, self.slots, per_param)
             self._flat.remember(self.state, vectors)
-            return new_W, new_b
+            return flat_W, flat_b
         new_W: list = [None] * len(W)
         new_b: list = [None] * len(b)
         arrays = []

@@ -51,7 +51,7 @@ class CompareScreen(Screen):
         self.params = list(all_params(a.layers, a.bias))
         self.selected = 0
         self.precise = False
-        self.lock = threading.Lock()  # the worker of ``c`` moves the runs under it; drawing reads under it
+        self.moving = threading.Lock()  # the worker of ``c`` moves the runs under it; drawing reads under it
         self.running = False
         self._stop = threading.Event()
         self._timer: Timer | None = None
@@ -73,7 +73,7 @@ class CompareScreen(Screen):
 
     def refresh_runs(self) -> None:
         param = self.params[self.selected]
-        with self.lock:
+        with self.moving:
             readings = tuple(read(run, param) for run in self.comparison.runs)
             histories = [run.session.loss_history.copy() for run in self.comparison.runs]
         for name, reading, colour in zip(NAMES, readings, COLOURS):
@@ -90,7 +90,7 @@ class CompareScreen(Screen):
         if self.running:
             return
         try:
-            with self.lock:
+            with self.moving:
                 move()
         except PhaseOrderError as refusal:
             self.say(f"can't now: {refusal}")
@@ -143,7 +143,7 @@ class CompareScreen(Screen):
 
     def _train(self) -> None:
         while not self._stop.is_set():
-            with self.lock:
+            with self.moving:
                 if self.comparison.finished:
                     break
                 self.comparison.finish_update()
