@@ -100,7 +100,8 @@ def main() -> int:
         folder = Path(tmp)
         trees = {"after": ROOT} | ({"before": tree_of(args.before, folder)} if args.before else {})
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
-        for command in [[]] + COMMANDS + [["first-frame"]]:
+        commands: list[list[str]] = [[], *COMMANDS, ["first-frame"]]
+        for command in commands:
             for tree in trees.values():
                 run(tree, command, folder / "pyc")  # warm-up: the bytecode cache
             times: dict[str, list[tuple[float, float]]] = {label: [] for label in trees}
