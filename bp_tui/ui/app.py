@@ -42,6 +42,7 @@ class BpTuiApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "bp-tui"
+    writes_files = True  # bp-tui screenshot sets it False: X and m then write nothing (files.py, explain_export.py)
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
