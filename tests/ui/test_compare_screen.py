@@ -210,3 +210,18 @@ async def test_any_key_pauses_a_continued_comparison_in_lockstep():
         assert "paused" in hint(app)
         await pilot.press("p")  # every digit float64 holds
         assert f"W1[0,0] = {float(a.W[1][0, 0])!r}" in panel(app, "A")
+
+
+def test_the_committed_compare_screenshot_is_current():
+    """screenshots/compare.svg (in the README) is what the screen shows now; when the screen
+    changes, run ``PYTHONPATH=. python screenshots/make_compare.py`` and look at it."""
+    import asyncio
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "screenshots" / "make_compare.py"
+    spec = importlib.util.spec_from_file_location("make_compare", path)
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    assert asyncio.run(make.render()) == make.OUTPUT.read_text(encoding="utf-8"), "compare.svg is stale"
