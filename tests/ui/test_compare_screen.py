@@ -225,3 +225,23 @@ def test_the_committed_compare_screenshot_is_current():
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
     assert asyncio.run(make.render()) == make.OUTPUT.read_text(encoding="utf-8"), "compare.svg is stale"
+
+
+async def test_continue_in_a_fork_trains_both_runs_under_the_apps_lock():
+    from ui_helpers import app_for
+
+    app = app_for("lr_too_high")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "F")
+        app.screen.query_one("#change").value = "learning_rate=0.2"
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.moving is app.controller.lock
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert same_run(screen.comparison.a, alone("lr_too_high", 15))
+        b = screen.comparison.b.session
+        assert b.updates_done == 15 and b.loss_history[-1] < 1e-5  # from update 2's weights, at 0.2: it settles
+        await pilot.press("q")
+        assert app.session.updates_done == 15
