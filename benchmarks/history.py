@@ -67,10 +67,20 @@ timeline = Timeline(session, **options)
 per = timeline.per_update
 rng = np.random.default_rng(1)
 
+cpu = {}  # target -> CPU ms of the last timed jump there (the machine may be busy: wall time suffers)
+distance = []  # updates replayed by the random jumps (from the nearest checkpoint)
+
 def timed(target):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     timeline.goto(target)
-    return (time.perf_counter() - t0) * 1000
+    wall = (time.perf_counter() - t0) * 1000
+    cpu[target] = (time.process_time() - c0) * 1000
+    return wall
+
+def nearest(update):
+    if hasattr(timeline, "_nearest_update"):
+        return timeline._nearest_update(update)
+    return timeline._nearest(update).updates_done
 
 def rss_mb():
     for line in open("/proc/self/status"):
@@ -90,8 +100,12 @@ for mark in marks:
     trained = mark
     frontier = timeline.position
     row = {"mark": mark, "train_s": train_s, "rate": rate, "random": [], "near": {}, "there": {}}
+    row["random_cpu"], row["distance"] = [], []
     for _ in range(jumps):
-        row["random"].append(timed(int(rng.integers(0, mark)) * per + 1))
+        target = int(rng.integers(0, mark))
+        row["distance"].append(target - nearest(target))
+        row["random"].append(timed(target * per + 1))
+        row["random_cpu"].append(cpu[target * per + 1])
         timeline.goto(frontier)
     for back in (1, 10, 100):
         row["near"][back] = []
@@ -160,13 +174,16 @@ def run(tree: Path, layers: list[int], optimizer: str, marks: list[int], extrapo
 
 
 def describe(r: dict) -> str:
+    """One mark's figures in a line."""
     if r.get("extrapolated"):
         return (f"EXTRAPOLATED (not measured) from the replay rate at the last mark ({r['rate']:.0f} updates/s) "
                 f"and the checkpoint spacing at {r['mark']:,}: random jump median ~{r['random_median_ms']:.0f} ms, "
                 f"max ~{r['random_max_ms']:.0f} ms; timeline ~{r['timeline_mb']:.0f} MB, disk ~{r['disk_mb']:.0f} MB")
     near = ", ".join(f"{b} back {show(r['near'][str(b)])}" for b in (1, 10, 100))
     there = ", ".join(f"{b} back {show(r['there'][str(b)])}" for b in (1, 10, 100))
-    return (f"random jump {show(r['random'])}; near the frontier: {near}; near a random update: {there}; "
+    replayed = Spread.of(r["distance"]).show("{:.0f}", " updates")
+    return (f"random jump {show(r['random'])} wall, {show(r['random_cpu'])} CPU, replaying {replayed}; "
+            f"near the frontier: {near}; near a random update: {there}; "
             f"timeline {r['timeline_mb']:.0f} MB in {r['checkpoints']} checkpoints, disk {r['disk_mb']:.0f} MB "
             f"in {r['disk_checkpoints']}; RSS {r['rss_mb']:.0f} MB (peak {r['peak_rss_mb']:.0f}); "
             f"training {r['train_s']:.1f} s ({r['rate']:.0f} updates/s)")
@@ -178,7 +195,8 @@ def show(times: list[float]) -> str:
 
 def table(results: dict) -> None:
     """One line per run and mark: after | before | after/before, medians."""
-    print("\nrun / mark                      | random jump median (max), ms | 10 back | timeline MB | disk MB | RSS MB")
+    print("\nrandom jump: wall median (max) ms | CPU median ms | replayed updates median; 10 back: wall median ms")
+    print("run / mark                      | random jump              | 10 back | timeline MB | disk MB | RSS MB")
     for (net, optimizer), trees in results.items():
         for k, after in enumerate(trees["after"]):
             before = trees["before"][k] if "before" in trees and k < len(trees["before"]) else None
@@ -190,8 +208,9 @@ def table(results: dict) -> None:
                     cells.append(f"~{r['random_median_ms']:.0f} (~{r['random_max_ms']:.0f}) extrapolated | - | "
                                  f"~{r['timeline_mb']:.0f} | ~{r['disk_mb']:.0f} | -")
                 else:
-                    m = Spread.of(r["random"])
-                    cells.append(f"{m.median:.0f} ({m.high:.0f}) | {Spread.of(r['near']['10']).median:.0f} | "
+                    m, c, d = Spread.of(r["random"]), Spread.of(r["random_cpu"]), Spread.of(r["distance"])
+                    cells.append(f"{m.median:.0f} ({m.high:.0f}) | {c.median:.0f} | {d.median:.0f} | "
+                                 f"{Spread.of(r['near']['10']).median:.0f} | "
                                  f"{r['timeline_mb']:.0f} | {r['disk_mb']:.0f} | {r['rss_mb']:.0f}")
             head = f"{net} {optimizer} {after['mark']:>7,}"
             print(f"{head:31} | after  {cells[0]}")
@@ -199,7 +218,11 @@ def table(results: dict) -> None:
                 print(f"{'':31} | before {cells[1]}")
                 a, b = (r["random_median_ms"] if r.get("extrapolated") else Spread.of(r["random"]).median
                         for r in (after, before))
-                print(f"{'':31} | after/before random median {a / b:.2f}x")
+                line = f"after/before random jump median: wall {a / b:.2f}x"
+                if not after.get("extrapolated"):
+                    cpu = Spread.of(after["random_cpu"]).median / Spread.of(before["random_cpu"]).median
+                    line += f", CPU {cpu:.2f}x"
+                print(f"{'':31} | {line}")
 
 
 def main() -> int:

@@ -66,8 +66,9 @@ DISK_WORK = 512 * 1024**2
 #: update, checkpoints are spread evenly: a far jump's replay stays bounded.
 FAR = 2
 #: With fewer checkpoints than this (a large network in the default budget: 784-512-512-10
-#: gets 28), none are spent near the user: they are spread evenly, as a far jump needs them.
-FEW = 64
+#: gets 23; 784-128-10 with Adam 60, with SGD 198), none are spent near the user: they are spread
+#: evenly, as a far jump needs them.
+FEW = 48
 
 
 def history_budget() -> int:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -21,7 +23,7 @@ from bp_tui.engine import TrainingSession, scenario_from_dict
 from bp_tui.engine import timeline as timeline_module
 from bp_tui.engine.checkpoint_store import PREFIX, DiskCheckpoints
 from bp_tui.engine.timeline import DEFAULT_DISK_BUDGET, Timeline, disk_budget, replay_work
-from tests.engine.helpers import assert_same_snapshot
+from tests.engine.helpers import ROOT, assert_same_snapshot
 from tests.engine.test_time_travel_optimizers import full_snapshot
 
 
@@ -182,3 +184,11 @@ def test_reset_and_close_remove_the_files(monkeypatch):
     directory = store._dir
     timeline.close()
     assert not directory.exists()
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "0.5", "2e9"])
+def test_a_bad_disk_budget_is_a_user_error(value):
+    result = subprocess.run([sys.executable, "-m", "bp_tui", "--history-disk-mb", value, "seed"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("bp-tui: argument --history-disk-mb: ") and "Traceback" not in result.stderr
