@@ -14,7 +14,7 @@ the app's timeline, then times jumps at each mark:
 ``random`` (to a random earlier update, then back to the frontier untimed),
 ``near`` (1, 10 and 100 updates back from the frontier, 3 times each) and
 ``there`` (after an untimed jump to a random update, 1, 10 and 100 back
-from it).  Memory: the timeline's own count (pinned weights and optimizer
+from it, ``--there`` times each).  Memory: the timeline's own count (pinned weights and optimizer
 state, shared arrays once), bytes on disk (this tree's disk tier), and the
 process's RSS from /proc/self/status (now) and getrusage (peak).  Medians
 with min-max; after/before ratios of the medians where both trees ran.
@@ -45,7 +45,7 @@ from threadpoolctl import threadpool_limits
 from bp_tui.engine import TrainingSession, scenario_from_dict
 from bp_tui.engine.timeline import Timeline
 
-layers, optimizer, marks, extrapolate, jumps, budget, disk = json.loads(sys.argv[1])
+layers, optimizer, marks, extrapolate, jumps, there_jumps, budget, disk = json.loads(sys.argv[1])
 threadpool_limits(1, user_api="blas")  # both trees alike: what the app uses
 rng = np.random.default_rng(0)
 samples = 1024
@@ -114,7 +114,7 @@ for mark in marks:
             timeline.goto(frontier)
     for back in (1, 10, 100):
         times = []
-        for _ in range(3):
+        for _ in range(there_jumps):
             there = int(rng.integers(min(mark, 200), mark + 1)) * per
             timeline.goto(there)
             times.append(timed(there - back * per))
@@ -148,11 +148,11 @@ if extrapolate:
 '''
 
 
-def run(tree: Path, layers: list[int], optimizer: str, marks: list[int], extrapolate: int | None, jumps: int,
-        budget: int | None, disk: int | None, label: str) -> list[dict]:
+def run(tree: Path, layers: list[int], optimizer: str, marks: list[int], extrapolate: int | None,
+        jumps: tuple[int, int], budget: int | None, disk: int | None, label: str) -> list[dict]:
     """The child's rows, each printed as soon as it comes (a 100k-update run takes a while)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
-    args = json.dumps([layers, optimizer, marks, extrapolate, jumps, budget, disk])
+    args = json.dumps([layers, optimizer, marks, extrapolate, *jumps, budget, disk])
     child = subprocess.Popen([sys.executable, "-c", CHILD, args], cwd=tree, env=env, stdout=subprocess.PIPE,
                              text=True)
     rows = []
@@ -231,7 +231,10 @@ def main() -> int:
     parser.add_argument("--after", type=Path, default=ROOT, help="the new code (default: this tree)")
     parser.add_argument("--runs", default=None, help=f"NET:OPTIMIZER:MARKS[:EXTRAPOLATE],... (default {FULL})")
     parser.add_argument("--quick", action="store_true", help="784-512-512-10 measured to 10k, 100k extrapolated")
-    parser.add_argument("--jumps", type=int, default=20)
+    parser.add_argument("--jumps", type=int, default=20, help="random jumps per mark")
+    parser.add_argument("--before-jumps", type=int, default=None, help="random jumps for the old code (default "
+                        "--jumps; fewer keep a run short when its jumps take seconds)")
+    parser.add_argument("--there", type=int, default=3, help="jumps near a random update per distance and mark")
     parser.add_argument("--budget-mb", type=float, default=None)
     parser.add_argument("--disk-mb", type=float, default=None)
     args = parser.parse_args()
@@ -245,8 +248,9 @@ def main() -> int:
         marks = [int(m) for m in marks_text.split("/")]
         extrapolate = int(rest[0]) if rest else None
         with ThreadPoolExecutor(len(trees)) as pool:  # both trees at once, under the same load
-            futures = {label: pool.submit(run, tree, layers, optimizer, marks, extrapolate, args.jumps, budget, disk,
-                                          label) for label, tree in trees.items()}
+            jumps = {"after": args.jumps, "before": args.jumps if args.before_jumps is None else args.before_jumps}
+            futures = {label: pool.submit(run, tree, layers, optimizer, marks, extrapolate, (jumps[label], args.there),
+                                          budget, disk, label) for label, tree in trees.items()}
             results[net, optimizer] = {label: future.result() for label, future in futures.items()}
     table(results)
     return 0
