@@ -28,7 +28,7 @@ from ..engine.gradcheck import GradCheck
 from ..engine.threads import use_threads_for
 from . import classroom, hints
 from .dialog import Palette
-from .keys import KEYS, action_of, commands, key_for
+from .keys import KEYS, action_of, commands, footer_width, key_for
 from .main_screen import MainScreen
 from .run import Reading, RunController
 from .selection import Selection, clamp, default_selection
@@ -38,6 +38,7 @@ MIN_SIZE = (60, 20)
 NARROW = 110  # below this width the counters lose their border and the chart narrows
 SHORT = 30  # below this height the title bar gives its row to the network
 PHASES = ("forward", "backward", "update", "back", "redo")  # a dimmed one still says why it can't act
+MOVES = ("forward", "backward", "update", "next", "finish_update", "finish_epoch", "continue")  # all dimmed at the end
 
 
 class BpTuiApp(App):
@@ -85,7 +86,7 @@ class BpTuiApp(App):
         self.main.set_class(width < NARROW, "narrow")
         self.main.set_class(height < SHORT, "short")
         for footer in self.main.query(Footer):  # (none yet while the screen is composed)
-            footer.show_command_palette = width >= NARROW  # at 80 columns it would cover the last keys
+            footer.show_command_palette = width >= footer_width()  # else it would cover the last keys
         self.view = replace(self.view, narrow=width < NARROW, short=height < SHORT)
         self.publish()
 
@@ -120,6 +121,8 @@ class BpTuiApp(App):
         if self.controller.running and action_of(event.key) != "continue" and event.key not in classroom.PACE_KEYS:
             self.controller.pause()
             event.stop()
+        elif len(self.screen_stack) == 1 and self.session.finished and action_of(event.key) in MOVES:
+            self.say(hints.finished(self.session.state))  # not "can't run the forward pass"
         elif len(self.screen_stack) == 1 and (action := action_of(event.key)) in PHASES:
             if not self.check_action(action, ()):
                 getattr(self, f"action_{action}")()  # its binding is dimmed: the action says why it can't

@@ -21,10 +21,11 @@ from textual.widgets import Static
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.gradcheck import AGREES, AT_KINK
+from ..engine.optimizers import Term
 from ..engine.output_step import output_step
 from ..engine.state import FORWARD, BatchView, SessionState
 from .description_screen import reflow
-from .fmt import number
+from .fmt import number, term
 from .keys import key_for
 from .output_text import render_output_step
 from .selection import Selection
@@ -113,7 +114,7 @@ def _factor_table(bd, digits: int | None) -> Table:
         if n > MAX_ROWS and k == n - 1:
             table.add_row("…", f"{n - MAX_ROWS + 1} more", "", "", "", "", "", "", style="dim")
         table.add_row(f"#{bd.sample_indices[k]}", number(bd.node_value[k], digits), "×",
-                      number(bd.loss_slope[k], digits), "×", number(bd.activation_slope[k], digits),
+                      term(bd.loss_slope[k], digits), "×", term(bd.activation_slope[k], digits),
                       "=", number(bd.product[k], digits))
     table.add_row(Text("mean", style="bold"), "", "", "", "", Text("= gradient", style="bold"), "=",
                   Text(number(bd.mean, digits), style="bold"))
@@ -138,8 +139,9 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
     lines = bd.update.equations
     for k, line in enumerate(lines):
         text.append(f"{'update: ' if k == 0 else '        '}{line.formula}\n", style="dim")
-        numbers = line.numbers(lambda x: number(x, digits))
-        head, _, result = numbers.rpartition(" = ")
+        head = "".join(_shown(piece, k > 0 and not str(line.pieces[k - 1]).endswith("("), digits)
+                       for k, piece in enumerate(line.pieces))
+        result = number(line.result.value, digits)
         text.append(f"        {head} = ")
         last = k == len(lines) - 1
         text.append(result, style="bold green" if last else "bold")
@@ -148,6 +150,14 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
         else:
             text.append("\n")
     return text
+
+
+def _shown(piece: Term | str, after_operator: bool, digits: int | None) -> str:
+    """One piece of an update line with its number: a negative one after an operator in brackets
+    (``1 − 0.01 × (-6)``), not at the start nor just inside a bracket."""
+    if not isinstance(piece, Term):
+        return piece
+    return term(piece.value, digits) if after_operator else number(piece.value, digits)
 
 
 def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None) -> list:
@@ -164,7 +174,7 @@ def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None)
     width = asm.weight.shape[0]
     for k in range(min(width, MAX_ROWS)):
         table.add_row(str(k), number(asm.next_loss_slope[s, k], digits), "×",
-                      number(asm.next_activation_slope[s, k], digits), "×", number(asm.weight[k], digits),
+                      term(asm.next_activation_slope[s, k], digits), "×", term(asm.weight[k], digits),
                       "=", number(asm.product[s, k], digits))
     if width > MAX_ROWS:
         table.add_row("…", f"{width - MAX_ROWS} more", "", "", "", "", "", "", style="dim")

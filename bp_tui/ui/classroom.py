@@ -66,7 +66,7 @@ def toggle_presenter(app) -> None:
     """``P``: the secondary panes hide, the equation shows large, a high-contrast theme."""
     screen = _screen(app)
     if not screen.query(PresenterPane):
-        screen.query_one("#main").mount(PresenterPane(id="presenter"), after="#diagram-box")
+        screen.query_one("#main").mount(PresenterPane(id="presenter"), after="#picture")  # below the top row
     on = not presenting(app)
     screen.set_class(on, PRESENTING)
     if on:
@@ -79,6 +79,7 @@ def toggle_presenter(app) -> None:
     else:
         app.theme = getattr(app, "_theme_before_presenting", "textual-dark")
         app.say("all panes back")
+    app.publish()  # the top row takes the rows the hidden panes leave (or gives them back)
 
 
 def show(app) -> None:

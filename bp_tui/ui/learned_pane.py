@@ -28,6 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..engine import learned as data
+from ..engine.fields import counted
 from .drawing_layout import BRAILLE, DOTS, line_dots
 from .fmt import short
 from .network_drawing import display_name, style
@@ -105,6 +106,18 @@ class Grid:
 
     def strips(self) -> list[Strip]:
         return [Strip([Segment(char, how) for char, how in row], self.width) for row in self.cells]
+
+
+def accuracy_line(train: float, n: int, held: float | None, n_held: int, width: int) -> str:
+    """The classification counter: the longest wording that fits ``width`` (never cut mid-number)."""
+    extra = [f", {percent(held)} of {n_held} held out", f", held out {percent(held)}",
+             f"  held out {percent(held)}"] if held is not None else ["", "", ""]
+    words = [f"accuracy {percent(train)} of {counted(n, 'training sample')}{extra[0]}",
+             f"accuracy {percent(train)} of {n} trained on{extra[1]}",
+             f"accuracy {percent(train)}{extra[1]}", f"accuracy {percent(train)}{extra[2]}",
+             f"acc. {percent(train)}{extra[2].replace('held out', 'held')}", f"accuracy {percent(train)}",
+             f"acc. {percent(train)}"]
+    return next((w for w in words if len(w) <= width), words[-1][:width])
 
 
 class LearnedPane(Widget, can_focus=False):
@@ -299,7 +312,7 @@ class LearnedPane(Widget, can_focus=False):
             outputs = data.predictions(st, sc.inputs)
             k = min(self.output, outputs.shape[1] - 1)
             error = outputs[:, k] - sc.targets[:, k]
-            grid.text(0, 0, f"output {k}: prediction − target over {len(error)} samples", "bold")
+            grid.text(0, 0, f"output {k}: prediction − target over {counted(len(error), 'sample')}", "bold")
             grid.text(0, 1, f"mean |error| {short(float(np.mean(np.abs(error))), 4)}   "
                             f"largest {short(float(np.max(np.abs(error))), 4)}")
             y = 3
@@ -314,19 +327,19 @@ class LearnedPane(Widget, can_focus=False):
             classes = [display_name(n) for n in sc.target_names] or [str(c) for c in range(sc.targets.shape[1])]
         train = data.classified(st, st.loss, sc.inputs, sc.targets)
         counts = train.confusion
-        line = f"accuracy {percent(train.accuracy)} of {len(sc.inputs)} training samples"
         test = getattr(sc, "test_inputs", None)
-        if test is not None and len(test):
-            held = data.classified(st, st.loss, test, sc.test_targets)
-            line += f", {percent(held.accuracy)} of {len(test)} held out"
-        grid.text(0, 0, line[: grid.width], "bold")
+        held = data.classified(st, st.loss, test, sc.test_targets) if test is not None and len(test) else None
+        grid.text(0, 0, accuracy_line(train.accuracy, len(sc.inputs), held and held.accuracy,
+                                      0 if test is None else len(test), grid.width), "bold")
         width = min(max(len(c) for c in classes[:10] + ["target ↓"]), 14)
+        # columns as narrow as the counts and (up to 6 letters of) the names allow, so 10 classes fit 38 cells
+        col = 1 + max(2, len(str(int(counts.max()))) if counts.size else 1, min(6, max(len(c) for c in classes[:10])))
         grid.text(width + 1, 1, "predicted →", "dim")
-        grid.text(0, 2, f"{'target ↓':<{width + 1}}" + "".join(f"{c[:6]:>7}" for c in classes[:10]), "dim")
+        grid.text(0, 2, f"{'target ↓':<{width + 1}}" + "".join(f"{c[:col - 1]:>{col}}" for c in classes[:10]), "dim")
         for r, name in enumerate(classes[:10]):
             grid.text(0, 3 + r, f"{name:<{width + 1}}"[: width + 1], "")
             for c in range(min(len(classes), 10)):
-                grid.text(width + 1 + 7 * c, 3 + r, f"{counts[r, c]:>7}", "bold green" if r == c else "")
+                grid.text(width + 1 + col * c, 3 + r, f"{counts[r, c]:>{col}}", "bold green" if r == c else "")
         return 4 + min(len(classes), 10)
 
     def _names(self) -> list[str]:

@@ -134,9 +134,22 @@ class MainScreen(Screen[None]):
         self.app.push_screen(DescriptionScreen(self.app.scenario))
 
     def action_sample(self) -> None:
-        self._look(sample=(self.app.view.sample + 1) % len(self.app.session.current.sample_indices))
+        indices = self.app.session.current.sample_indices
+        if len(indices) == 1:
+            self.app.say(f"this batch has one sample (#{indices[0]}): {key_for('sample')} shows the next "
+                         "sample of a batch of several")
+            return
+        sample = (self.app.view.sample + 1) % len(indices)
+        self.app.say(f"the diagram shows sample {sample + 1} of {len(indices)} (#{indices[sample]})")
+        self._look(sample=sample)
 
     def action_expand(self) -> None:
+        """The loss slope's assembly (or the output step): once the pass that makes it has run."""
+        st, sel = self.app.session.state, self.app.view.selection
+        if not self.app.view.expanded and st.gradient_batch(sel.layer) is None:
+            what = "the output step" if sel.layer == st.depth else f"how layer {sel.layer}'s loss slope was assembled"
+            self.app.say(f"nothing to show yet: {what} comes with the backward pass; {hints.first_needed(st, sel.layer)}")
+            return
         self._look(expanded=not self.app.view.expanded)
 
     def action_precision(self) -> None:
@@ -149,7 +162,7 @@ class MainScreen(Screen[None]):
         check = app.controller.move(lambda: app.debugger.check_weight(selection))
         if check is not None:
             app.gradcheck = (app.debugger.timeline.position, selection, check)
-        app.say(hints.gradient_check(check, selection))
+        app.say(hints.gradient_check(check, selection, app.session.state))
         app.publish()
 
     def action_gradcheck_all(self) -> None:
@@ -163,7 +176,7 @@ class MainScreen(Screen[None]):
                 app.gradcheck = (app.debugger.timeline.position, result.worst.param, result.worst)
                 app.view = replace(app.view, selection=result.worst.param)
             if done is not None and not done.cancelled:
-                app.say(hints.network_check(result))
+                app.say(hints.network_check(result, app.session.state))
             app.publish()
 
         app.busy = True
