@@ -146,7 +146,8 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
         last = k == len(lines) - 1
         text.append(result, style="bold green" if last else "bold")
         if last:
-            text.append("  (applied)" if applied else f"  (after {key_for('update')})", style="dim")
+            text.append("  ")  # a segment of its own: SVG renderers that drop a text's leading spaces keep it
+            text.append("(applied)" if applied else f"(after {key_for('update')})", style="dim")
         else:
             text.append("\n")
     return text

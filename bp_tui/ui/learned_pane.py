@@ -120,6 +120,22 @@ def accuracy_line(train: float, n: int, held: float | None, n_held: int, width: 
     return next((w for w in words if len(w) <= width), words[-1][:width])
 
 
+def axes_line(xs: tuple[float, float], ys: tuple[float, float], held: bool, width: int) -> str:
+    """The map's ranges and its marks' key: the longest wording that fits ``width``."""
+    x = f"{short(xs[0], 3)} … {short(xs[1], 3)} →"
+    y = f"↑ {short(ys[0], 3)} … {short(ys[1], 3)}"
+    marks = "  ● train" + ("  ○ held out" if held else "")
+    words = [f"{x}  {y}{marks}", f"{x}  {y}", f"{x} {y}".replace(" … ", "…"), f"{x}".replace(" … ", "…")]
+    return next((w for w in words if len(w) <= width), words[-1][:width])
+
+
+def weights_key(state) -> tuple:
+    """What the maps depend on, cheaply: the updates done and each weight and bias matrix's sum
+    (a step back or a loaded file that changes the weights changes a sum; phases between updates do not)."""
+    return (state.updates_done, tuple(float(w.sum()) for w in state.weights[1:]),
+            tuple(float(b.sum()) for b in state.biases[1:] if b is not None))
+
+
 class LearnedPane(Widget, can_focus=False):
     """Shows what the network of ``state`` computes over the inputs of ``scenario``."""
 
@@ -139,9 +155,14 @@ class LearnedPane(Widget, can_focus=False):
         self.state, self.scenario, self.node, self.output = state, scenario, node, output
         if features is not None:
             self.features = features
+        key = (id(scenario), weights_key(state), tuple(self.size), node, self.features, output)
+        if key == getattr(self, "_built", None):  # a forward or backward phase: same weights, same map
+            return
+        self._built = key
         self._rebuild()
 
     def on_resize(self) -> None:
+        self._built = None
         self._rebuild()
 
     def render_line(self, y: int) -> Strip:
@@ -242,9 +263,8 @@ class LearnedPane(Widget, can_focus=False):
             py = np.round((y1 - X[:, features[1]]) / (y1 - y0) * (2 * rows - 1)).astype(int)
             for n in range(len(X)):
                 grid.point(int(px[n]), top + 1 + int(py[n]) // 2, char, self._target_colour(T[n]))
-        grid.text(0, top + 1 + rows, f"{short(x0, 3)} … {short(x1, 3)} →  ↑ {short(y0, 3)} … {short(y1, 3)}"
-                  f"  ● train" + ("  ○ held out" if getattr(self.scenario, "test_inputs", None) is not None
-                                  else ""), "dim")
+        held = getattr(self.scenario, "test_inputs", None) is not None
+        grid.text(0, top + 1 + rows, axes_line((x0, x1), (y0, y1), held, grid.width), "dim")
         if side:
             self._thumbnails(grid, grid_plane, hidden, columns + 2, top + 1, top + 1 + rows)
 
@@ -331,11 +351,11 @@ class LearnedPane(Widget, can_focus=False):
         held = data.classified(st, st.loss, test, sc.test_targets) if test is not None and len(test) else None
         grid.text(0, 0, accuracy_line(train.accuracy, len(sc.inputs), held and held.accuracy,
                                       0 if test is None else len(test), grid.width), "bold")
-        width = min(max(len(c) for c in classes[:10] + ["target ↓"]), 14)
+        width = min(max(len(c) for c in classes[:10]), 14)
         # columns as narrow as the counts and (up to 6 letters of) the names allow, so 10 classes fit 38 cells
         col = 1 + max(2, len(str(int(counts.max()))) if counts.size else 1, min(6, max(len(c) for c in classes[:10])))
-        grid.text(width + 1, 1, "predicted →", "dim")
-        grid.text(0, 2, f"{'target ↓':<{width + 1}}" + "".join(f"{c[:col - 1]:>{col}}" for c in classes[:10]), "dim")
+        grid.text(0, 1, "target ↓  predicted →", "dim")
+        grid.text(0, 2, " " * (width + 1) + "".join(f"{c[:col - 1]:>{col}}" for c in classes[:10]), "dim")
         for r, name in enumerate(classes[:10]):
             grid.text(0, 3 + r, f"{name:<{width + 1}}"[: width + 1], "")
             for c in range(min(len(classes), 10)):

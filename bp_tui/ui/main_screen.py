@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..engine.debugger import Watch
 from . import classroom, files, hints
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
+from .footer import KeysFooter
 from .jobs import Done, JobScreen
 from .keys import bindings, key_for
 from .loss_chart import LossChart
@@ -57,7 +58,7 @@ class MainScreen(Screen[None]):
                     yield WatchPane(id="watches").data_bind(MainScreen.snapshot)
         yield Static(Text("Enlarge the terminal: bp-tui needs at least 60×20.", style="bold"), id="too-small")
         yield Static("", id="hint")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True, show_command_palette=False)  # the app shows it where it has room (fit)
 
     def on_mount(self) -> None:
         for pane, title in TITLES.items():

@@ -158,3 +158,17 @@ async def test_presenter_mode_at_76x22_draws_the_network_above_the_equation():
     network = "\n".join(lines[top:bottom])
     assert "target 4" in network and "error 3" in network and "∂L 12" in network  # drawn, with its words
     assert "6 × 1 × 1 = 6" in lines[sentence]
+
+
+async def test_the_footer_dims_exactly_the_keys_that_cannot_act_as_phases_go_by():
+    from textual.widgets._footer import FooterKey
+
+    app = create_app(load_scenario("seed"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key, lit in (("f", "f"), ("f", "b"), ("b", "b"), ("b", "u"), ("u", "f")):
+            await pilot.press(key)
+            await pilot.pause()
+            keys = {k.key: k for k in app.screen.query(FooterKey)}
+            assert [name for name in "fbu" if not keys[name].has_class("-disabled")] == [lit], key
+            assert keys[lit]._disabled is False and keys["u" if lit != "u" else "f"]._disabled is True
