@@ -319,8 +319,10 @@ class LearnedPane(Widget, can_focus=False):
                 cx = round(float((X[n, 0] - x0) / (x1 - x0)) * (columns - 1))
                 grid.text(cx, 1 + to_y(float(T[n, k])) // 4, char, "bold #4fa3e0")
         name = self._names()[0]
-        grid.text(0, 0, f"prediction (curve) and targets (●) over {name}"[: grid.width], "bold")
-        grid.text(0, grid.height - 1, f"{short(x0, 3)} … {short(x1, 3)} →   ↑ {short(lo, 3)} … {short(hi, 3)}", "dim")
+        titles = [f"prediction (curve) and targets (●) over {name}", f"prediction and targets (●) over {name}",
+                  f"prediction over {name}", "prediction"]
+        grid.text(0, 0, next((w for w in titles if len(w) <= grid.width), "")[: grid.width], "bold")
+        grid.text(0, grid.height - 1, axes_line((x0, x1), (lo, hi), False, grid.width).replace("  ● train", ""), "dim")
 
     def _many(self, grid: Grid) -> None:
         """More inputs: accuracy and confusion (classification) or prediction vs target, then a map."""
