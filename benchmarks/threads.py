@@ -6,8 +6,9 @@ Each figure is updates per second of one fresh process, median of --repeats
 with min-max, the variants taking turns so they share the machine's load:
 
 - ``engine``: ``TrainingSession.run_updates`` with the tree's own settings
-  (this tree chooses its threads as ``bp-tui trace`` and the app do; the
-  old tree, --before, inherits OpenBLAS's default: one thread per core);
+  (this tree chooses its threads as ``bp-tui trace`` and the app do: one;
+  the old tree, --before, inherits OpenBLAS's default: one thread per core),
+  and this tree with ``BP_TUI_BLAS_THREADS`` set to every core ("all cores");
 - ``continue``: ``Debugger.run``, the app's continue mode without drawing;
 - ``numpy``: a minimal hand-written NumPy loop (benchmarks/engine.py's), at
   1 thread and at the default;
@@ -31,13 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.stats import Spread  # noqa: E402
+from benchmarks.stats import Spread, ratio  # noqa: E402
 
 CHILD = r'''
 import json, sys, time
 import numpy as np
 kind, threads, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-if threads != "default":
+if threads.isdigit():
     from threadpoolctl import threadpool_limits
     threadpool_limits(int(threads), user_api="blas")
 from bp_tui.engine import scenario_from_dict
@@ -57,6 +58,9 @@ def rate(step):
         n += 5
     return n / (time.perf_counter() - start)
 
+if threads == "cores":  # the engine's override: every core, as OpenBLAS's default would
+    import os
+    os.environ["BP_TUI_BLAS_THREADS"] = str(os.cpu_count())
 if kind in ("engine", "continue"):
     try:
         from bp_tui.engine.threads import use_threads_for  # the new code chooses, as its CLI and app do
@@ -78,7 +82,7 @@ elif kind == "numpy":
     print(rate(lambda k: minimal_train(scenario, k, params)))
 else:
     import torch
-    if threads != "default":
+    if threads.isdigit():
         torch.set_num_threads(int(threads))
     X, T = torch.tensor(scenario.inputs), torch.tensor(scenario.targets.argmax(axis=1))
     W, b = scenario.initial_parameters()
@@ -115,7 +119,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=1.5)
     args = parser.parse_args()
-    variants = [("engine", ROOT, "after", "default"), ("continue", ROOT, "after", "default")]
+    variants = [("engine", ROOT, "after", "default"), ("engine", ROOT, "after, all cores", "cores"),
+                ("continue", ROOT, "after", "default")]
     if args.before:
         variants += [("engine", args.before.resolve(), "before", "default"),
                      ("continue", args.before.resolve(), "before", "default")]
@@ -141,10 +146,12 @@ def main() -> int:
     for (kind, label), by in results.items():
         print(f"  {kind:9} {label:18} {Spread.of(by['busy']).median / Spread.of(by['quiet']).median:.2f}x")
     for condition in ("quiet", "busy"):
-        engine = Spread.of(results[("engine", "after")][condition]).median
-        ratios = [f"{kind} {label}: {engine / Spread.of(by[condition]).median:.2f}x"
-                  for (kind, label), by in results.items() if kind in ("numpy", "torch")]
-        print(f"-- engine (after) / reference, {condition}: " + ", ".join(ratios))
+        # the variants took turns, so repeat i of each saw the same load: ratios run by run
+        engine = results[("engine", "after")][condition]
+        ratios = [f"{kind} {label}: {ratio(engine, by[condition]).show('{:.2f}', 'x')}"
+                  for (kind, label), by in results.items() if (kind, label) != ("engine", "after")
+                  and len(by[condition]) == len(engine)]
+        print(f"-- engine (after, its own threads) / each, {condition}, run by run: " + "; ".join(ratios))
     print(json.dumps({f"{k}|{label}": v for (k, label), v in results.items()}))
     return 0
 

@@ -79,7 +79,7 @@ def trace_records(session: TrainingSession, updates: int | None = None) -> Itera
 def trace_lines(session: TrainingSession, updates: int | None = None) -> Iterator[bytes]:
     """The trace's lines, each ending in a newline, as :func:`dumps` would write them."""
     for record in _records(session, updates, _arrays):
-        yield trace_json.dumps(record) + b"\n"
+        yield trace_json.dumps_line(record)
 
 
 def write_trace(session: TrainingSession, out: IO[str], updates: int | None = None) -> None:

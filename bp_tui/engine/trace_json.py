@@ -13,23 +13,23 @@ differs in three ways, each handled here:
 - it writes no spaces after ``,`` and ``:``: they are added (the records hold
   only numbers and fixed key names, so no string can contain them).
 
-A record is checked and written in one go (one orjson call per line); a
-small one goes the standard way (there the checks would cost more).
-tests/engine/test_trace_bytes.py compares with ``json.dumps``.
+Each top-level value is written by its own orjson call, and only the
+values holding odd numbers are split and spliced; the keys are written
+here, so only the arrays' commas need a space.  A small record goes the
+standard way (there the checks would cost more).
+tests/engine/test_trace_bytes.py compares with ``json.dumps``;
+benchmarks/trace.py measures the lines per second.
 """
 
 from __future__ import annotations
 
 import json
-from itertools import chain
 
 import numpy as np
-import orjson
 
 #: Where orjson's spelling of a finite float differs from ``repr``'s
 #: (measured: exponents -9 to -5), with a margin on both sides.
 _ODD_LOW, _ODD_HIGH = 1e-10, 1e-4
-_NUMPY = orjson.OPT_SERIALIZE_NUMPY
 #: Records with fewer numbers go through ``json.dumps``: below this, NumPy's
 #: checks cost more than formatting the numbers (measured on xor and sine).
 SMALL = 256
@@ -42,25 +42,67 @@ def dumps(value) -> bytes:
     is written by orjson; anything else by ``json.dumps``.  Arrays are
     written as their ``tolist()`` would be.
     """
+    return _dumps(value, b"")
+
+
+def dumps_line(value) -> bytes:
+    """:func:`dumps` and a newline, without copying a line of megabytes once more to add it."""
+    return _dumps(value, b"\n")
+
+
+def _dumps(value, end: bytes) -> bytes:
     numbers = _numbers(value) if isinstance(value, dict) else None
-    if numbers is None:
-        return json.dumps(_plain(value)).encode("ascii")
-    if sum(a.size for a in numbers) < SMALL:
-        return json.dumps(_plain(value)).encode("ascii")
-    flat = np.concatenate(numbers) if numbers else np.zeros(0)
-    if not np.isfinite(flat).all():  # the contract's NaN / Infinity: the standard way
-        return json.dumps(_plain(value)).encode("ascii")
-    size = np.abs(flat)
-    odd = (size >= _ODD_LOW) & (size < _ODD_HIGH)
-    if not odd.any():
-        text = orjson.dumps(_contiguous(value), option=_NUMPY)
-    else:
-        # Odd numbers are written as NaN (orjson: null), then each null is
-        # replaced by the number's repr, in order.
-        pieces = orjson.dumps(_marked(value, odd), option=_NUMPY).split(b"null")
-        spelled = ",".join(map(repr, flat[odd].tolist())).encode("ascii").split(b",")
-        text = b"".join(chain.from_iterable(zip(pieces, spelled, strict=False))) + pieces[-1]
-    return text.replace(b",", b", ").replace(b":", b": ")
+    if numbers is None or sum(a.size for a in numbers) < SMALL:
+        return json.dumps(_plain(value)).encode("ascii") + end
+    odd = []
+    for a in numbers:
+        if not np.isfinite(a).all():  # the contract's NaN / Infinity: the standard way
+            return json.dumps(_plain(value)).encode("ascii") + end
+        size = np.abs(a)
+        odd.append((size >= _ODD_LOW) & (size < _ODD_HIGH))
+    import orjson  # here, not at the top: small traces and `bp-tui check` never load it
+
+    out = [b"{"]
+    masks = iter(odd)
+    for key, v in value.items():
+        out.append(b'"%s": ' % key.encode("ascii") if len(out) == 1 else b', "%s": ' % key.encode("ascii"))
+        if isinstance(v, int | float):  # np.float64 too: json spells it as a float
+            out.append(json.dumps(v).encode("ascii"))
+            if isinstance(v, float):
+                next(masks)
+        else:
+            _write_arrays(out, v, masks, orjson)
+    out.append(b"}" + end)
+    return b"".join(out)
+
+
+def _write_arrays(out: list[bytes], arrays, masks, orjson) -> None:
+    """Appends the JSON of a list of arrays (or []) to ``out``, odd numbers spelled by ``repr``.
+
+    Odd numbers are written as NaN (orjson: null), then each null is
+    replaced by the number's repr, in order.
+    """
+    given, odd = [], []
+    for a in arrays:
+        if not isinstance(a, np.ndarray):
+            given.append(a)
+            continue
+        mask = next(masks)
+        if mask.any():
+            odd.append(a.ravel()[mask])
+            given.append(np.where(mask.reshape(a.shape), np.nan, a))
+        else:
+            given.append(np.ascontiguousarray(a))  # orjson takes C-ordered arrays only
+    text = orjson.dumps(given, option=orjson.OPT_SERIALIZE_NUMPY)
+    if not odd:
+        out.append(text.replace(b",", b", "))
+        return
+    spelled = json.dumps(np.concatenate(odd).tolist())[1:-1].encode("ascii").split(b", ")
+    pieces = text.split(b"null")
+    for piece, number in zip(pieces, spelled, strict=False):
+        out.append(piece.replace(b",", b", "))
+        out.append(number)
+    out.append(pieces[-1].replace(b",", b", "))
 
 
 def _numbers(record: dict) -> list[np.ndarray] | None:
@@ -81,35 +123,6 @@ def _numbers(record: dict) -> list[np.ndarray] | None:
         else:
             return None
     return numbers
-
-
-def _contiguous(record: dict) -> dict:
-    """orjson takes C-ordered arrays only."""
-    return {k: [a if isinstance(a, list) else np.ascontiguousarray(a) for a in v] if isinstance(v, list | tuple)
-            else v for k, v in record.items()}
-
-
-def _marked(record: dict, odd: np.ndarray) -> dict:
-    """The record with the numbers where ``odd`` (in :func:`_numbers`' order) made NaN."""
-    marked: dict = {}
-    at = 0
-    for key, v in record.items():
-        if isinstance(v, float):
-            marked[key] = float("nan") if odd[at] else v
-            at += 1
-        elif isinstance(v, list | tuple):
-            arrays: list = []
-            for a in v:
-                if isinstance(a, np.ndarray):
-                    here = odd[at:at + a.size].reshape(a.shape)
-                    arrays.append(np.where(here, np.nan, a) if here.any() else np.ascontiguousarray(a))
-                    at += a.size
-                else:
-                    arrays.append(a)
-            marked[key] = arrays
-        else:
-            marked[key] = v
-    return marked
 
 
 def _plain(value):

@@ -4,44 +4,42 @@ The app observes.  Its run controller (``run.py``) holds the engine's
 ``Debugger`` and makes every move; after each, the app publishes one
 ``Snapshot`` (``snapshot.py``) through its reactive ``snapshot``, to which
 every pane is bound ("attributes down"); panes post messages up (a click
-selects a weight).  Keys come from the key table (``keys.py``), hints from
-``hints.py``, long work runs as jobs (``jobs.py``).  No maths here, no
+selects a weight).  What a step or time key does after the engine moved is
+``moves.py``'s, the size classes ``layout.py``'s.  Keys come from the key
+table (``keys.py``), hints from ``hints.py``, long work runs as jobs
+(``jobs.py``).  No maths here, no
 engine rule, and none in the panes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
 
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from ..engine import PhaseOrderError, Scenario, TrainingSession
-from ..engine.breakpoints import BreakpointHit
+from ..engine import Scenario, TrainingSession
 from ..engine.debugger import Debugger
 from ..engine.gradcheck import GradCheck
 from ..engine.threads import use_threads_for
-from . import classroom, hints
+from . import classroom, hints, layout
+from .deep_link import Start
 from .dialog import Palette
-from .keys import KEYS, action_of, commands, footer_width, key_for
+from .keys import KEYS, commands, key_for
 from .main_screen import MainScreen
+from .moves import Moves
 from .run import Reading, RunController
 from .selection import Selection, clamp, default_selection
 from .snapshot import Snapshot, View
 
-MIN_SIZE = (60, 20)
-NARROW = 110  # below this width the counters lose their border and the chart narrows
-SHORT = 30  # below this height the title bar gives its row to the network
-PHASES = ("forward", "backward", "update", "back", "redo")  # a dimmed one still says why it can't act
-MOVES = ("forward", "backward", "update", "next", "finish_update", "finish_epoch", "continue")  # all dimmed at the end
-
 
 class BpTuiApp(App):
+    """One session's debugger: publishes snapshots, routes the step keys; the work is its collaborators'."""
+
     CSS_PATH = "app.tcss"
     TITLE = "bp-tui"
 
@@ -49,13 +47,16 @@ class BpTuiApp(App):
         super().__init__()
         self.hint = ""
         self.busy = False  # a job (V, X) runs: nothing may move the session
+        self.start: Start | None = None  # where the command line opens it (deep_link.apply_start)
+        self._enabled: tuple[bool | None, ...] = ()  # the footer's last dimming
         self.view = View(default_selection(scenario.layers))
+        self.moves = Moves(self)  # the step and time keys' work after the engine moved
         self._open(scenario)
 
     def _open(self, scenario: Scenario) -> None:
         self.scenario = scenario
         use_threads_for(scenario)  # BLAS threads for this network, not the machine's default
-        self.controller = RunController(self, Debugger(scenario), self.publish, self._stopped)
+        self.controller = RunController(self, Debugger(scenario), self.publish, self.moves.stopped)
         self.sub_title = scenario.title
         self.gradcheck: tuple[int, Selection, GradCheck] | None = None  # (position, selection, check)
 
@@ -76,18 +77,13 @@ class BpTuiApp(App):
         """The main screen is composed: the first hint and snapshot (presenter mode if asked)."""
         self.say(hints.started())
         self.fit(*self.size)
-        classroom.started(self, getattr(self, "start", None))  # --present
+        classroom.started(self, self.start)  # --present
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit(*event.size)
 
     def fit(self, width: int, height: int) -> None:
-        self.main.set_class(width < MIN_SIZE[0] or height < MIN_SIZE[1], "too-small")
-        self.main.set_class(width < NARROW, "narrow")
-        self.main.set_class(height < SHORT, "short")
-        for footer in self.main.query(Footer):  # (none yet while the screen is composed)
-            footer.show_command_palette = width >= footer_width()  # else it would cover the last keys
-        self.view = replace(self.view, narrow=width < NARROW, short=height < SHORT)
+        self.view = layout.fit(self.main, self.view, width, height)
         self.publish()
 
     # --------------------------------------------------------------- publish
@@ -100,7 +96,7 @@ class BpTuiApp(App):
                                       classroom.pace_shown(self), self.scenario)
         classroom.show(self)  # presenter mode's equation and sentence
         enabled = (self.controller.running, self.busy) + tuple(self.check_action(k.action, ()) for k in KEYS)
-        if enabled != getattr(self, "_enabled", None):  # re-dim the footer only when it changed (it rebuilds)
+        if enabled != self._enabled:  # re-dim the footer only when it changed (it rebuilds)
             self._enabled = enabled
             self.refresh_bindings()
 
@@ -117,67 +113,27 @@ class BpTuiApp(App):
         return self.controller.can(action)
 
     def on_key(self, event: events.Key) -> None:
-        """A key pressed out of turn (its action dimmed) still gets a hint; any key pauses a run."""
-        if self.controller.running and action_of(event.key) != "continue" and event.key not in classroom.PACE_KEYS:
-            self.controller.pause()
-            event.stop()
-        elif len(self.screen_stack) == 1 and self.session.finished and action_of(event.key) in MOVES:
-            self.say(hints.finished(self.session.state))  # not "can't run the forward pass"
-        elif len(self.screen_stack) == 1 and (action := action_of(event.key)) in PHASES:
-            if not self.check_action(action, ()):
-                getattr(self, f"action_{action}")()  # its binding is dimmed: the action says why it can't
-
-    def _step(self, move: Callable[[], Any], what: str) -> None:
-        """One engine move (a phase, a jump); a refusal becomes the hint."""
-        try:
-            result = self.controller.move(move)
-        except PhaseOrderError as refusal:
-            self.say(f"can't {what} now: {refusal}")
-            self.bell()
-            return
-        self._stopped(result if isinstance(result, BreakpointHit) else None, False)
-
-    def _travel(self, move: Callable[[], bool], nowhere: str) -> None:
-        if self.controller.move(move):
-            self._stopped(None, False)
-        else:
-            self.say(nowhere)
-
-    def _go(self, run: Callable[..., BreakpointHit | None]) -> None:
-        """Whole updates: at once when short, else in the run controller's worker."""
-        self.controller.go(run)
-        if self.controller.running:
-            self.say(hints.running())
-            self.publish()
-
-    def _stopped(self, hit: BreakpointHit | None, paused: bool) -> None:
-        """After any move or run: say where training is (or why it stopped) and publish."""
-        if hit is not None:
-            if hit.weight is not None:  # select where the NaN/inf started, so v checks that weight
-                self.view = replace(self.view, selection=hit.weight)
-            self.notify(hit.message, title="Breakpoint", severity="warning", timeout=6)
-        self.say(*hints.after(self.session.state, hit, paused))
-        self.publish()
+        self.moves.key(event)
 
     def action_forward(self) -> None:
-        self._step(self.debugger.forward, "run the forward pass")
+        self.moves.step(self.debugger.forward, "run the forward pass")
 
     def action_backward(self) -> None:
-        self._step(self.debugger.backward, "run the backward pass")
+        self.moves.step(self.debugger.backward, "run the backward pass")
 
     def action_update(self) -> None:
-        self._step(self.debugger.update, "update")
+        self.moves.step(self.debugger.update, "update")
 
     def action_next(self) -> None:
-        self._step(self.debugger.step, "step")
+        self.moves.step(self.debugger.step, "step")
 
     def action_finish_update(self) -> None:
         target = self.session.updates_done + 1
-        self._go(lambda **run: self.debugger.goto_update(target, **run))
+        self.moves.go(lambda **run: self.debugger.goto_update(target, **run))
 
     def action_finish_epoch(self) -> None:
         end = self.debugger.epoch_end()
-        self._go(lambda **run: self.debugger.goto_update(end, **run))
+        self.moves.go(lambda **run: self.debugger.goto_update(end, **run))
 
     def action_continue(self) -> None:
         if self.controller.running:
@@ -191,21 +147,13 @@ class BpTuiApp(App):
         classroom.change_pace(self, delta)
 
     def action_back(self) -> None:  # type: ignore[override]  # our "back" (time travel) replaces Textual's
-        self._travel(self.debugger.back, "at the start: nothing to undo")
+        self.moves.travel(self.debugger.back, "at the start: nothing to undo")
 
     def action_redo(self) -> None:
-        self._travel(self.debugger.redo, "nothing to redo: step on with a phase key")
+        self.moves.travel(self.debugger.redo, "nothing to redo: step on with a phase key")
 
     def action_goto(self) -> None:
-        from .goto_screen import GotoScreen
-
-        s = self.session
-        self.push_screen(GotoScreen(s.updates_done, s.schedule.total_updates, s.scenario.epochs), self._went)
-
-    def _went(self, target: tuple[str, int] | None) -> None:
-        if target is not None:
-            goto = self.debugger.goto_epoch if target[0] == "epoch" else self.debugger.goto_update
-            self._go(lambda **run: goto(target[1], **run))
+        self.moves.ask_goto()
 
     # ------------------------------------------------------ session actions
     def action_reset(self) -> None:

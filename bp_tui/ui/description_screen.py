@@ -29,7 +29,8 @@ def about(scenario: Scenario) -> Text:
     text = Text(scenario.title, style="bold")
     layers = "-".join(str(n) for n in scenario.layers)
     text.append(f"\nnetwork {layers}, {', '.join(scenario.activations)}; loss {scenario.loss}; "
-                f"{counted(scenario.samples, 'training sample')}; learning rate {scenario.learning_rate:g}", style="dim")
+                f"{counted(scenario.samples, 'training sample')}; learning rate {scenario.learning_rate:g}",
+                style="dim")
     text.append("\n\n")
     text.append(reflow(scenario.description) or "This scenario has no description.")
     return text

@@ -92,4 +92,5 @@ def network_check(result: NetworkCheck | None, st: SessionState) -> str:
     scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
     kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
     worst = result.worst
-    return f"checked {scope} gradient{'s' if result.checked != 1 else ''}{kinks}: worst {worst.name}, relative error {worst.error_text}"
+    plural = "s" if result.checked != 1 else ""
+    return f"checked {scope} gradient{plural}{kinks}: worst {worst.name}, relative error {worst.error_text}"

@@ -149,7 +149,7 @@ class LossChart(PlotextPlot):
         plt.title(title)
         self._title = title
         ticks = update_ticks(len(history), max(1, (self.size.width - 6) // 8))
-        plt.xticks(ticks, [str(t) for t in ticks])
+        plt.xticks([float(t) for t in ticks], [str(t) for t in ticks])
         self.refresh()
 
 

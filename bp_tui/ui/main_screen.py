@@ -149,7 +149,8 @@ class MainScreen(Screen[None]):
         st, sel = self.app.session.state, self.app.view.selection
         if not self.app.view.expanded and st.gradient_batch(sel.layer) is None:
             what = "the output step" if sel.layer == st.depth else f"how layer {sel.layer}'s loss slope was assembled"
-            self.app.say(f"nothing to show yet: {what} comes with the backward pass; {hints.first_needed(st, sel.layer)}")
+            self.app.say(f"nothing to show yet: {what} comes with the backward pass; "
+                         f"{hints.first_needed(st, sel.layer)}")
             return
         self._look(expanded=not self.app.view.expanded)
 

@@ -8,8 +8,8 @@ series, and how the user looks at them (``View``).  No pane asks the
 session anything, and no pane touches another.
 
 Adding a pane: a widget with ``snapshot: var[Snapshot | None]`` and a
-``watch_snapshot(snapshot)``, yielded in ``BpTuiApp.compose`` with
-``.data_bind(BpTuiApp.snapshot)``.
+``watch_snapshot(snapshot)``, yielded in ``MainScreen.compose``
+(``main_screen.py``) with ``.data_bind(MainScreen.snapshot)``.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ class View:
     sample: int = 0  # which sample of the batch the diagram shows
     precise: bool = False  # full float64 digits in the breakdown
     expanded: bool = False  # the breakdown shows how a hidden loss slope was assembled
-    narrow: bool = False  # a terminal narrower than ``app.NARROW``: compact panes
-    short: bool = False  # a terminal lower than ``app.SHORT``: no title bar
+    narrow: bool = False  # a terminal narrower than ``layout.NARROW``: compact panes
+    short: bool = False  # a terminal lower than ``layout.SHORT``: no title bar
     matrix: bool = False  # the network as weight matrices, not drawn
     map_node: tuple[int, int] | None = None  # the learned pane's big map: (layer, node), or None: the output
     map_features: tuple[int, int] = (0, 1)  # the two inputs the learned pane maps

@@ -189,3 +189,21 @@ def test_small_broken_files(tmp_path, text, fragment):
     with pytest.raises(ScenarioError) as info:
         read_csv("s.toml", "data.csv", path, ["y"])
     assert fragment in info.value.what and "\n" not in str(info.value)
+
+
+def test_non_blank_lines_counted_as_a_line_by_line_reading_counts_them():
+    """The row count (taken before any array is allocated) against Python's own reading of the lines:
+    chunks of data lines, empty lines, lines of only spaces/commas/tabs, lines starting with a blank
+    byte but holding a number, with and without a final newline, and a chunk of many empty lines."""
+    from bp_tui.engine.csvrows import count_nonblank_lines
+
+    rng = np.random.default_rng(11)
+    shapes = ["1,2,3", "", " ", ",,", " \t, ", " 5,6", ",7", "\r", "8,9\r", "  ,  x", "0.5"]
+    for trial in range(300):
+        n = int(rng.integers(0, 200)) if trial % 50 else 5000
+        lines = [shapes[k] for k in rng.integers(0, len(shapes), n)]
+        if trial % 50 == 0:
+            lines = [""] * n + ["1"]  # many blank-looking starts: the vectorised count
+        text = "\n".join(lines) + ("\n" if rng.random() < 0.5 else "")
+        expected = sum(1 for line in text.split("\n") if line.strip(" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f,"))
+        assert count_nonblank_lines(text.encode()) == expected, (trial, lines[:20])
