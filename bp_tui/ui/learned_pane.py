@@ -128,7 +128,7 @@ def axes_line(xs: tuple[float, float], ys: tuple[float, float], held: bool, widt
     x = f"{short(xs[0], 3)} … {short(xs[1], 3)} →"
     y = f"↑ {short(ys[0], 3)} … {short(ys[1], 3)}"
     marks = "  ● train" + ("  ○ held out" if held else "")
-    words = [f"{x}  {y}{marks}", f"{x}  {y}", f"{x} {y}".replace(" … ", "…"), f"{x}".replace(" … ", "…")]
+    words = [f"{x}  {y}{marks}", f"{x}  {y}", f"{x} {y}".replace(" … ", "…"), x, x.replace(" … ", "…")]
     return next((w for w in words if len(w) <= width), words[-1][:width])
 
 

@@ -68,7 +68,7 @@ def network_title(drawn: bool, asked: bool, layers: tuple[int, ...]) -> str:
         return "Network"
     t = key_for("matrix")
     if asked:
-        return f"Network: weight matrices ({t}: drawn)"
+        return f"Network (weight matrices, {t}: drawn)"
     shape = "-".join(str(n) for n in layers)
     return f"Network {shape}: too big to draw here"
 

@@ -138,7 +138,7 @@ async def test_a_network_too_big_to_draw_says_so_in_its_title():
     _, lines, _ = await run_keys(load_scenario("iris"), "", size=(120, 40))
     assert "╭─ Network ─" in "\n".join(lines)  # drawn at 120x40
     _, lines, _ = await run_keys(load_scenario("iris"), "t", size=(120, 40))
-    assert "Network: weight matrices (t: drawn)" in "\n".join(lines)
+    assert "Network (weight matrices, t: drawn)" in "\n".join(lines)
 
 
 def test_the_accuracy_line_is_never_cut_mid_number():
