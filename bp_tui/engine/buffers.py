@@ -86,15 +86,15 @@ class Recycler(Fresh):
         handed = self._handed.get(shape)
         if handed is None:
             handed = self._handed[shape] = deque()
-        found, spare, i = None, 0, 0
-        while i < len(handed):
+        found, spare = None, 0
+        for i in range(len(handed) - 1, -1, -1):  # the most recently handed out first: likely still cached
             if _references(handed, i) > UNHELD:
-                i += 1
-            elif found is None:
+                continue
+            if found is None:
                 found = handed[i]
                 del handed[i]
             elif spare < SPARE:
-                spare, i = spare + 1, i + 1
+                spare += 1
             else:
                 del handed[i]  # one too many lying free: let it go
         if found is None:

@@ -219,7 +219,7 @@ class MainScreen(Screen[None]):
             except ValueError as error:
                 app.say(f"cannot fork: {error}")
                 return
-            app.push_screen(CompareScreen(comparison), lambda _: app.publish())
+            app.push_screen(CompareScreen(comparison, lock=app.controller.lock), lambda _: app.publish())
 
         app.push_screen(ForkScreen(f"from update {app.session.updates_done} of {app.scenario.title}"), chosen)
 
