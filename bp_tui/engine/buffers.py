@@ -38,8 +38,8 @@ RECYCLE_FROM = 4096  # entries (32 KiB)
 #: Arrays of one shape remembered, the most recently handed out: enough for the
 #: timeline's recent checkpoints (8 updates of Adam's w, m and s) and the batch passes.
 REMEMBER = 48
-#: Free arrays of one shape kept for the next updates (an update takes at most 3); more are let go.
-SPARE = 6
+#: Free arrays of one shape kept for the next update (Adam takes 3: w, m and s); more are let go.
+SPARE = 3
 
 
 class Fresh:

@@ -182,7 +182,7 @@ class MainScreen(Screen[None]):
             app.publish()
 
         app.busy = True
-        app.push_screen(JobScreen("checking every gradient…", lambda _: app.debugger.check_network()), checked)
+        app.push_screen(JobScreen("checking every gradient…", app.debugger.check_network), checked)
 
     def _toggle_watch(self, watch: Watch) -> None:
         pinned = self.app.controller.move(lambda: self.app.debugger.watches.toggle(watch, self.app.session))

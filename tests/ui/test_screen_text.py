@@ -149,12 +149,12 @@ def test_the_accuracy_line_is_never_cut_mid_number():
     assert len(accuracy_line(0.333, 150, 0.9, 30, 8)) <= 8
 
 
-async def test_presenter_mode_at_76x22_draws_the_network_above_the_equation():
+async def test_presenter_mode_at_76x22_draws_the_network_and_the_equation_apart():
     _, lines, _ = await run_keys(load_scenario("seed"), "P f f b b", size=(76, 22))
     top = next(k for k, line in enumerate(lines) if line.startswith("╭─ Network ─"))
     bottom = next(k for k, line in enumerate(lines) if line.startswith("╰") and "sample 1 of 1" in line)
     sentence = next(k for k, line in enumerate(lines) if "go back one layer" in line)
-    assert top < bottom < sentence  # the presenter's pane under the whole top row, not squeezed into it
+    assert top < bottom and not top <= sentence <= bottom  # the presenter's pane beside the top row, not in it
     network = "\n".join(lines[top:bottom])
     assert "target 4" in network and "error 3" in network and "∂L 12" in network  # drawn, with its words
     assert "6 × 1 × 1 = 6" in lines[sentence]
