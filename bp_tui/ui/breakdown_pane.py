@@ -14,10 +14,14 @@ from __future__ import annotations
 from typing import cast
 
 from rich.console import Group, JustifyMethod
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import var
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.gradcheck import AGREES, AT_KINK
@@ -38,14 +42,57 @@ def weight_name(sel: Selection) -> str:
     return sel.describe()
 
 
-class BreakdownPane(Static):
-    """Shows the breakdown of the snapshot's selection."""
+class BreakdownPane(Widget, can_focus=False):
+    """Shows the breakdown of the snapshot's selection, rendered once per snapshot.
+
+    A Static would render the tables three times a key (to measure, to count
+    lines, to draw) and ask for a new layout of the whole screen each time;
+    this pane renders once, serves the rows (``render_line``), and asks for a
+    layout only when its size changed.
+    """
+
+    DEFAULT_CSS = "BreakdownPane { height: auto; }"
 
     snapshot: var[Snapshot | None] = var(None)
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._content: Group | None = None
+        self._strips: list[Strip] = []
+        self._width = 0
+
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
-            self.update(render_breakdown(snapshot))
+            self._content = render_breakdown(snapshot)
+            self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        """Render the content as wide as the box (wider when a table needs it: the box scrolls)."""
+        box = self.parent
+        room = box.scrollable_content_region.width if isinstance(box, Widget) else self.size.width
+        if self._content is None or room <= 0:
+            return
+        console, options = self.app.console, self.app.console_options.update(highlight=False)
+        width = max(room, Measurement.get(console, options.update_width(1000), self._content).minimum)
+        lines = Segment.split_and_crop_lines(console.render(Styled(self._content, self.rich_style),
+                                                            options.update_width(width)),
+                                             width, include_new_lines=False, pad=False)
+        strips = [Strip(line) for line in lines]
+        resized = (len(strips), width) != (len(self._strips), self._width)
+        self._strips, self._width = strips, width
+        self.refresh(layout=resized)
+
+    def get_content_width(self, container, viewport) -> int:
+        return max(self._width, 1)
+
+    def get_content_height(self, container, viewport, width) -> int:
+        return max(len(self._strips), 1)
+
+    def render_line(self, y: int) -> Strip:
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width, self.rich_style)
 
 
 def render_breakdown(snapshot: Snapshot) -> Group:
