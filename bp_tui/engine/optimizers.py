@@ -140,6 +140,9 @@ class Optimizer:
         self.settings = settings if settings is not None else OptimizerSettings(name=self.name)
         self.frozen = frozenset(Param.parse(name) for name in self.settings.freeze)  # never move
         self.params = tuple(whole_params(layers, bias))  # W1, b1, W2, b2, ...
+        #: Where each parameter is (in b or in W, its layer) and whether it moves: ``step``'s loop
+        #: reads these rather than asking each ``Param`` every update.
+        self._where = tuple((p.is_bias, p.layer, p not in self.frozen) for p in self.params)
         self._shapes = tuple((layers[p.layer - 1], layers[p.layer]) if not p.is_bias else (layers[p.layer],)
                              for p in self.params)
         small = sum(int(np.prod(shape)) for shape in self._shapes) <= FLAT_MAX
@@ -181,15 +184,16 @@ class Optimizer:
             return flat_W, flat_b
         new_W: list = [None] * len(W)
         new_b: list = [None] * len(b)
-        arrays = []
-        for k, p in enumerate(self.params):
-            before, gradient, out = (b, grad_b, new_b) if p.is_bias else (W, grad_W, new_W)
-            slots = self.state.arrays[k] if self.slots else ()
-            if p in self.frozen:  # its gradient was computed and shown; it does not move
-                out[p.layer], new_slots = before[p.layer], slots
-            else:
-                out[p.layer], new_slots = self.update(before[p.layer], gradient[p.layer], slots, t, self._buffers)
-            arrays.append(tuple(_read_only(a) for a in new_slots))
+        arrays: list = []
+        state, buf = self.state.arrays, self._buffers
+        for k, (is_bias, layer, moves) in enumerate(self._where):
+            before, gradient, out = (b, grad_b, new_b) if is_bias else (W, grad_W, new_W)
+            slots = state[k] if state else ()
+            if moves:
+                out[layer], new_slots = self.update(before[layer], gradient[layer], slots, t, buf)
+            else:  # frozen: its gradient was computed and shown; it does not move
+                out[layer], new_slots = before[layer], slots
+            arrays.append(tuple(map(_read_only, new_slots)))
         self.state = OptimizerState(t, self.params, self.slots, tuple(arrays) if self.slots else ())
         return new_W, new_b
 
