@@ -123,6 +123,15 @@ def test_a_large_network_trace_is_json_dumps(tmp_path):
     assert lines == [reference(record) + b"\n" for record in records]
 
 
+@pytest.mark.parametrize("name", bundled_names())
+def test_the_lines_written_are_json_dumps_of_each_record(name):
+    """``trace_lines`` (what ``bp-tui trace`` writes; small networks take a shorter path) against
+    ``json.dumps`` of the records of a second session, line by line."""
+    lines = list(trace_module.trace_lines(TrainingSession(load_scenario(name)), 60))
+    records = list(trace_module._records(TrainingSession(load_scenario(name)), 60, trace_module._arrays))
+    assert lines == [reference(record) + b"\n" for record in records]
+
+
 def test_values_with_and_without_odd_numbers_side_by_side():
     """Each value is written on its own: a value without odd numbers between two with them, an odd loss,
     empty lists, a transposed (non-contiguous) array, and keys in an unusual order."""
