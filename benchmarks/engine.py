@@ -1,6 +1,6 @@
 """How fast does the engine train, next to a minimal hand-written NumPy loop?
 
-    .venv/bin/python benchmarks/engine.py [--seconds 1.0] [--repeats 3] [--only NAME]
+    .venv/bin/python benchmarks/engine.py [--seconds 1.0] [--repeats 5] [--only NET] [--optimizer NAME]
 
 For each network the engine is driven the way a user drives it headless:
 ``TrainingSession.run_updates(n)``, which goes phase by phase (forward per
@@ -12,9 +12,14 @@ nothing else.  Both start from the same weights and see the same batches
 (consecutive slices, no shuffling), and a short check first confirms that
 they compute the same weights.
 
-Each timing is the best of ``--repeats`` runs of about ``--seconds`` each,
-from a fresh session (or fresh copies of the weights); ``engine/minimal`` is
-the ratio of updates per second measured in the same run.  This is a script,
+Each loop runs ``--repeats`` times for about ``--seconds`` each, from a
+fresh session (or fresh copies of the weights), the loops taking turns; a
+round's ``engine/minimal`` is the ratio of the two loops' updates per second
+in that round, and the table shows the median of the rounds' ratios and
+their range (min-max), all measured in the same run.  For momentum and
+Adam, PyTorch CPU eager (float64, ``torch.optim``, as many threads as
+NumPy's BLAS) trains the same nets on the same batches, where torch is
+installed: ``engine/torch`` likewise.  This is a script,
 not a test: it prints a table and exits 0 whether or not the targets are met
 (1 only if the engine and the minimal loop disagree, which is a bug).
 
@@ -31,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 import tomllib
@@ -47,6 +53,8 @@ from bp_tui.engine.session import TrainingSession  # noqa: E402
 
 #: Enough epochs that no timed run reaches the end of training.
 EPOCHS = 10**8
+#: What a timed run reads: wall time (``--clock wall``) or this process's CPU time (``--clock cpu``).
+clock = time.perf_counter
 
 
 @dataclass
@@ -209,26 +217,42 @@ def calibrate(run, seconds: float) -> int:
         n *= 2 if elapsed > 0.02 * seconds else 8
 
 
-def timed(runs: dict, seconds: float, repeats: int) -> dict:
-    """Updates per second of each ``run(n)`` (which returns the seconds n updates took).
+def timed(runs: dict, seconds: float, repeats: int) -> dict[str, list[float]]:
+    """Updates per second of each ``run(n)`` (which returns the seconds n updates took), per round.
 
     The runs take turns (A, B, A, B, ...), so that a burst of load from other
-    processes hits both alike; each keeps its best of ``repeats``.
+    processes hits both alike; ``repeats`` rounds.
     """
     counts = {name: calibrate(run, seconds) for name, run in runs.items()}
-    best = dict.fromkeys(runs, 0.0)
+    rates: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            best[name] = max(best[name], counts[name] / run(counts[name]))
-    return best
+            rates[name].append(counts[name] / run(counts[name]))
+    return rates
+
+
+def ratios(rates: dict[str, list[float]], of: str, to: str) -> str:
+    """The median of the rounds' ``of/to`` ratios and their range: ``0.93 (0.88-0.97)``."""
+    each = [a / b for a, b in zip(rates[of], rates[to])]
+    return f"{statistics.median(each):.2f} ({min(each):.2f}-{max(each):.2f})"
+
+
+def blas_threads() -> int | None:
+    """The threads NumPy's BLAS uses (threadpoolctl), so that torch can be given as many."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    counts = [pool["num_threads"] for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return min(counts) if counts else None
 
 
 def engine_runner(scenario):
     def run(n: int) -> float:
         session = TrainingSession(scenario)
-        start = time.perf_counter()
+        start = clock()
         session.run_updates(n)
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         assert session.updates_done == n
         return elapsed
     return run
@@ -240,9 +264,9 @@ def minimal_runner(scenario):
     def run(n: int) -> float:
         params = (W[0].copy(), W[1].copy(), None if b[0] is None else b[0].copy(),
                   None if b[1] is None else b[1].copy())
-        start = time.perf_counter()
+        start = clock()
         minimal_train(scenario, n, params)
-        return time.perf_counter() - start
+        return clock() - start
     return run
 
 
@@ -252,6 +276,9 @@ def torch_runner(scenario):
         import torch
     except ImportError:
         return None
+    threads = blas_threads()
+    if threads:
+        torch.set_num_threads(threads)
     hidden, output = scenario.activations
     W, b = scenario.initial_parameters()
     X, T = torch.from_numpy(scenario.inputs), torch.from_numpy(scenario.targets)
@@ -266,7 +293,7 @@ def torch_runner(scenario):
             opt = torch.optim.Adam(params, lr=scenario.learning_rate, betas=(o.beta1, o.beta2), eps=o.eps)
         else:
             opt = torch.optim.SGD(params, lr=scenario.learning_rate, momentum=o.momentum if o.name == "momentum" else 0)
-        start_time, start = time.perf_counter(), 0
+        start_time, start = clock(), 0
         for _ in range(n):
             x, t = X[start:start + bs], T[start:start + bs]
             start = 0 if start + bs >= len(X) else start + bs
@@ -281,16 +308,23 @@ def torch_runner(scenario):
             opt.zero_grad()
             loss.backward()
             opt.step()
-        return time.perf_counter() - start_time
+        return clock() - start_time
     return run
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="length of each timed run (default 1)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs per measurement, best kept (default 3)")
-    parser.add_argument("--only", action="append", help="run only the case of this name (repeatable)")
+    parser.add_argument("--repeats", type=int, default=5, help="rounds per measurement, median shown (default 5)")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="time by the wall clock (default) or by this process's CPU time, which other "
+                             "processes' load disturbs less (fair with one BLAS thread: OPENBLAS_NUM_THREADS=1)")
+    parser.add_argument("--only", action="append", help="run only the net of this name (repeatable)")
+    parser.add_argument("--optimizer", action="append", help="run only this optimizer (sgd, momentum, adam; "
+                        "repeatable)")
     args = parser.parse_args(argv)
+    global clock
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
 
     plain = [
         bundled("seed", 0.5),
@@ -301,18 +335,22 @@ def main(argv=None) -> int:
     cases = plain + [case.with_optimizer(name) for name in ("momentum", "adam") for case in plain]
     if args.only:
         cases = [c for c in cases if c.name in args.only]
+    if args.optimizer:
+        cases = [c for c in cases if c.document["training"].get("optimizer", "sgd") in args.optimizer]
 
     blas = np.__config__.CONFIG.get("Build Dependencies", {}).get("blas", {})
     print(f"Python {sys.version.split()[0]}, NumPy {np.__version__}, BLAS {blas.get('name', '?')} "
           f"{blas.get('version', '')}; {os.cpu_count()} CPUs")
     shown = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                                          "MKL_NUM_THREADS") if k in os.environ}
-    print("environment: " + (", ".join(f"{k}={v}" for k, v in shown.items()) or "no BLAS variables set"))
-    print(f"best of {args.repeats} runs of ~{args.seconds:g} s each; engine = TrainingSession.run_updates(n)\n")
+    print("environment: " + (", ".join(f"{k}={v}" for k, v in shown.items()) or "no BLAS variables set")
+          + f"; BLAS threads {blas_threads() or '?'} (torch gets as many)")
+    print(f"{args.repeats} rounds of ~{args.seconds:g} s ({args.clock} clock) per loop, taking turns; engine = "
+          "TrainingSession.run_updates(n); upd/s: medians; ratios: median of the rounds' (min-max)\n")
 
     header = (f"{'net':<12} {'activations / loss':<26} {'optimizer':<9} {'batch':>5} {'engine upd/s':>13} "
-              f"{'minimal upd/s':>14} {'engine/minimal':>15} {'overhead/upd':>13}  target        "
-              f"{'torch upd/s':>12} {'engine/torch':>13}")
+              f"{'minimal upd/s':>14} {'engine/minimal':>18} {'overhead/upd':>13}  target        "
+              f"{'torch upd/s':>12} {'engine/torch':>18}")
     print(header)
     print("-" * len(header))
     status = 0
@@ -328,19 +366,21 @@ def main(argv=None) -> int:
         if torch_run is not None:
             runs["torch"] = torch_run
         rates = timed(runs, args.seconds, args.repeats)
-        engine, minimal = rates["engine"], rates["minimal"]
-        ratio = engine / minimal
+        median = {name: statistics.median(each) for name, each in rates.items()}
+        engine, minimal = median["engine"], median["minimal"]
+        ratio = statistics.median(a / b for a, b in zip(rates["engine"], rates["minimal"]))
         overhead_us = (1 / engine - 1 / minimal) * 1e6
         layers = "-".join(map(str, scenario.layers))
         kind = f"{'/'.join(scenario.activations)} {scenario.loss}"
         verdict = "ok" if ratio >= case.target else "MISSED"
-        vs_torch = (f"{rates['torch']:>12,.0f} {engine / rates['torch']:>13.2f}" if "torch" in rates
-                    else f"{'-':>12} {'-':>13}")
+        vs_torch = (f"{median['torch']:>12,.0f} {ratios(rates, 'engine', 'torch'):>18}" if "torch" in rates
+                    else f"{'-':>12} {'-':>18}")
         print(f"{layers:<12} {kind:<26} {scenario.optimizer.name:<9} {scenario.effective_batch_size:>5} "
-              f"{engine:>13,.0f} {minimal:>14,.0f} {ratio:>15.2f} {overhead_us:>10.1f} us  "
-              f">= {case.target:g} {verdict:<6} {vs_torch}", flush=True)
+              f"{engine:>13,.0f} {minimal:>14,.0f} {ratios(rates, 'engine', 'minimal'):>18} "
+              f"{overhead_us:>10.1f} us  >= {case.target:g} {verdict:<6} {vs_torch}", flush=True)
     print("\noverhead/upd = 1/engine - 1/minimal: the engine's extra time per update."
-          "\ntorch: PyTorch CPU eager, float64, torch.optim.Adam / SGD(momentum) on the same nets and batches.")
+          "\ntorch: PyTorch CPU eager, float64, torch.optim.Adam / SGD(momentum) on the same nets and batches,"
+          "\n       as many threads as NumPy's BLAS.")
     return status
 
 

@@ -60,7 +60,9 @@ import threading
 import time
 import tomllib
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -79,6 +81,7 @@ from textual import events  # noqa: E402
 
 from bp_tui.engine import TrainingSession, scenario_from_dict  # noqa: E402
 from bp_tui.ui.app import BpTuiApp, create_app  # noqa: E402
+from bp_tui.ui.moves import Moves  # noqa: E402
 
 SIZE = (120, 40)
 EPOCHS = 10**6
@@ -119,6 +122,10 @@ def squash(text: str) -> str:
 
 
 # ----------------------------------------------------------------- the probe
+#: (does the screen's text show it?, the future to resolve with the frame's time, what to call then)
+Waiter = tuple[Callable[[str], bool], "asyncio.Future[float]", Callable[[], None] | None]
+
+
 class FrameProbe:
     """Hooks ``app._display``: times each real frame and keeps a character grid of the screen."""
 
@@ -129,7 +136,7 @@ class FrameProbe:
         self.bytes = 0
         self.render_seconds = 0.0  # time in render_segments (the bytes a terminal would get)
         self.grid: list[list[str]] = []
-        self._waiters: list[tuple[object, asyncio.Future]] = []
+        self._waiters: list[Waiter] = []
         original = app._display
 
         def display(screen, renderable) -> None:
@@ -145,7 +152,7 @@ class FrameProbe:
                     self._check(now)
             original(screen, renderable)
 
-        app._display = display
+        app._display = display  # type: ignore[method-assign]  # the probe sees every real frame
 
     # the tiny terminal
     def _apply(self, update) -> None:
@@ -193,7 +200,7 @@ class FrameProbe:
                 keep.append((predicate, future, on_match))
         self._waiters = keep
 
-    def expect(self, *needles: str, on_match=None) -> asyncio.Future:
+    def expect(self, *needles: str, on_match: Callable[[], None] | None = None) -> asyncio.Future[float]:
         """A future resolved with the time of the first frame showing every needle (spaces squashed).
 
         ``on_match()`` is called at once when that frame is drawn.
@@ -222,10 +229,10 @@ class Costs:
 
         self.totals: dict[str, float] = {}
         self.marks: dict[str, float] = {}
-        self._undo = []
+        self._undo: list[tuple[type, str, Any]] = []
         self._patch(BpTuiApp, "publish", lambda self_, *a: "publish (app: lock + state → panes)")
-        # the method every step key goes through (named _do, formerly _step)
-        self._patch(BpTuiApp, ("_do", "_step"), lambda self_, *a: "action (engine + publish)", mark="action start")
+        # the method every phase key goes through (ui/moves.py; formerly the app's _do, _step)
+        self._patch(Moves, "step", lambda self_, *a: "action (engine + publish)", mark="action start")
         self._patch(Compositor, "reflow", lambda self_, *a, **k: "layout (Textual reflow)")
         self._patch(Compositor, "render_update", lambda self_, *a, **k: "frame (compositor, renders panes)")
         self._patch(NetworkDiagram, "get_content_width", lambda self_, *a: "diagram sizing (in layout)")
@@ -253,27 +260,26 @@ class Costs:
         original = getattr(cls, name)
         totals, marks = self.totals, self.marks
         perf = time.perf_counter
-        if asyncio.iscoroutinefunction(original):
-            async def wrapper(self_, *args, **kwargs):
-                key = label(self_, *args)
-                start = perf()
-                try:
-                    return await original(self_, *args, **kwargs)
-                finally:
-                    if key:
-                        totals[key] = totals.get(key, 0.0) + perf() - start
-        else:
-            def wrapper(self_, *args, **kwargs):
-                key = label(self_, *args)
-                start = perf()
-                if mark and mark not in marks:
-                    marks[mark] = start
-                try:
-                    return original(self_, *args, **kwargs)
-                finally:
-                    if key:
-                        totals[key] = totals.get(key, 0.0) + perf() - start
-        setattr(cls, name, wrapper)
+        async def timed_coroutine(self_, *args, **kwargs):
+            key = label(self_, *args)
+            start = perf()
+            try:
+                return await original(self_, *args, **kwargs)
+            finally:
+                if key:
+                    totals[key] = totals.get(key, 0.0) + perf() - start
+
+        def timed(self_, *args, **kwargs):
+            key = label(self_, *args)
+            start = perf()
+            if mark and mark not in marks:
+                marks[mark] = start
+            try:
+                return original(self_, *args, **kwargs)
+            finally:
+                if key:
+                    totals[key] = totals.get(key, 0.0) + perf() - start
+        setattr(cls, name, timed_coroutine if asyncio.iscoroutinefunction(original) else timed)
         self._undo.append((cls, name, original if own else None))
 
     def reset(self) -> None:
@@ -295,6 +301,8 @@ def send_key(app: BpTuiApp, key: str) -> None:
     """What the terminal driver does when it reads a key."""
     event = events.Key(key, key if len(key) == 1 else None)
     event.set_sender(app)
+    if app._driver is None:
+        raise RuntimeError("the app is not running: no driver to read keys from")
     app._driver.send_message(event)
 
 
@@ -391,6 +399,8 @@ async def key_latencies(scenario, cycles: int, costs: Costs | None = None,
             for key in ["f"] * depth + ["b"] * depth + ["u"]:
                 session = app.session
                 nxt = session.next_phase
+                if nxt is None:
+                    raise SystemExit(f"training finished after {session.updates_done} updates: raise EPOCHS")
                 needles = [f"done: {nxt.describe(depth)}"]  # the hint line, drawn by the same publish
                 if key == "u":
                     needles.append(f"updates {session.updates_done + 1}/")
@@ -426,7 +436,8 @@ class _TimedLock:
     """The app's lock, timing each wait of the UI (main) thread; the worker's pass straight through."""
 
     def __init__(self, lock) -> None:
-        self.lock, self.waits = lock, []
+        self.lock = lock
+        self.waits: list[float] = []
 
     def __enter__(self):
         if threading.current_thread() is not threading.main_thread():
@@ -451,11 +462,12 @@ async def continue_rate(scenario, seconds: float, costs: Costs | None = None) ->
         await pilot.pause()
         views = views_shown(app)
         send_key(app, "c")
-        while not app._continuing:
+        while not app.controller.running:
             await asyncio.sleep(0.005)
         await asyncio.sleep(0.3)  # past the start-up
-        real_lock, timed = app.lock, _TimedLock(app.lock)
-        app.lock = timed  # a wrapper: the worker (which may look app.lock up anew) still gets the same lock
+        real_lock, timed = app.controller.lock, _TimedLock(app.controller.lock)
+        # a wrapper: the worker, which looks the controller's lock up anew each update, still gets the same lock
+        app.controller.lock = timed  # type: ignore[assignment]
         if costs:
             costs.reset()
         u0, f0, t0 = app.session.updates_done, len(probe.frames), time.perf_counter()
@@ -467,9 +479,9 @@ async def continue_rate(scenario, seconds: float, costs: Costs | None = None) ->
         send_key(app, "x")  # any key pauses
         shown = await asyncio.wait_for(paused, 30)
         await app.workers.wait_for_complete()
-        app.lock = real_lock
+        app.controller.lock = real_lock
         await pilot.pause()
-        assert not app._continuing, "continue did not pause"
+        assert not app.controller.running, "continue did not pause"
     return ContinueResult((u1 - u0) / (t1 - t0), (f1 - f0) / (t1 - t0), shown - start, timed.waits, share, views)
 
 

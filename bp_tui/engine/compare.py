@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 
+from .batch_pass import refusal
 from .debugger import Debugger
 from .fields import ScenarioError
 from .scenario import Scenario
+from .session import PhaseOrderError
+from .state import BACKWARD, FORWARD, UPDATE
 from .training_settings import OPTIMIZERS, OptimizerSettings
 
 #: The settings a fork may change, with how to read a value typed by the user.
@@ -51,6 +54,30 @@ class Comparison:
         """One phase of each run."""
         self._each(lambda run: run.step())
 
+    def forward(self) -> None:
+        """The next layer's forward pass in each run (refused, moving neither, unless both are there)."""
+        self._phase(FORWARD)
+
+    def backward(self) -> None:
+        self._phase(BACKWARD)
+
+    def update(self) -> None:
+        self._phase(UPDATE)
+
+    def _phase(self, kind: str) -> None:
+        """Phase ``kind`` in each run that has not finished; ``PhaseOrderError`` (neither moves)
+        if one of them is elsewhere, so the two stay in lockstep."""
+        runs = [(name, run) for name, run in zip("AB", self.runs) if not run.session.finished]
+        if not runs:
+            raise PhaseOrderError("both runs are finished")
+        for name, run in runs:
+            s = run.session
+            nxt = s.next_phase
+            if nxt is not None and nxt.kind != kind:
+                raise PhaseOrderError(f"{name}: {refusal(kind, None, nxt, s.current, s.depth)}")
+        for _, run in runs:
+            getattr(run, kind)()
+
     def finish_update(self) -> None:
         """Each run to the end of its current update (its breakpoints may stop it earlier)."""
         self._each(lambda run: run.run(until_update=run.session.updates_done + 1))
@@ -58,6 +85,10 @@ class Comparison:
     def run_updates(self, count: int) -> None:
         for _ in range(count):
             self.finish_update()
+
+    def finish_epoch(self) -> None:
+        """Each run to the end of its epoch under way (a shorter epoch ends first)."""
+        self._each(lambda run: run.goto_update(run.epoch_end()))
 
     def back(self) -> bool:
         """One phase back in each run that can go back; False if neither could."""
@@ -85,6 +116,17 @@ class Comparison:
         return out
 
 
+    def labels(self) -> tuple[str, str]:
+        """Each run in a few words, by what differs: ``("learning_rate 0.55", "learning_rate 0.2")``."""
+        a, b = (run.scenario for run in self.runs)
+        names = [n for n in ("learning_rate", "batch_size") if getattr(a, n) != getattr(b, n)]
+        words = [[f"{n} {getattr(s, n):g}" for n in names] for s in (a, b)]
+        if a.optimizer != b.optimizer:
+            for w, s in zip(words, (a, b)):
+                w.append(_describe(s.optimizer))
+        return (", ".join(words[0]) or a.title, ", ".join(words[1]) or b.title)
+
+
 def _describe(o: OptimizerSettings) -> str:
     knobs = ", ".join(f"{k} {v:g}" for k, v in o.hyperparameters().items() if k != "weight_decay" or v)
     frozen = f", freeze {' '.join(o.freeze)}" if o.freeze else ""
@@ -108,11 +150,15 @@ def fork(run: Debugger, setting: str, value) -> Comparison:
     """A comparison of ``run`` with a copy of it from its current weights, ``setting`` changed to ``value``.
 
     The copy starts at the weights of ``run``'s current update (before it, if
-    one is under way), with a fresh optimizer state, and trains the scenario's
-    epochs from there; ``run`` stays where it is.
+    one is under way, and then runs its first update's phases as far as
+    ``run`` is into its own), with a fresh optimizer state, and trains the
+    scenario's epochs from there; ``run`` stays where it is.
     """
     scenario = forked_scenario(run, setting, value)
-    return Comparison(run, Debugger(scenario), offset=run.session.updates_done)
+    copy = Debugger(scenario)
+    for _ in range(run.session.phases_done):  # the same phase of its first update: in lockstep
+        copy.step()
+    return Comparison(run, copy, offset=run.session.updates_done)
 
 
 def forked_scenario(run: Debugger, setting: str, value) -> Scenario:

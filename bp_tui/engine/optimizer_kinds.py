@@ -8,8 +8,10 @@ new value an explanation ends with is ``update`` run on the entry alone, so
 it is bit for bit the value training applies.
 
 Operations follow torch's order where that costs nothing (Adam's
-``√s / √(1 − beta2^t) + eps``).  Every ``update`` returns new arrays and
-never writes into its inputs: checkpoints and the screen may still hold them.
+``√s / √(1 − beta2^t) + eps``).  Every ``update`` writes its results into
+``buf.out`` arrays and its temporaries into ``buf.scratch`` ones (see
+``buffers``), never into its inputs: checkpoints and the screen may still
+hold them.
 Weight decay, hyperparameters and frozen parameters are the base class's
 (``Optimizer.settings``, ``decayed``, ``step``).
 """
@@ -20,6 +22,7 @@ import math
 
 import numpy as np
 
+from .buffers import FRESH
 from .optimizers import OPTIMIZERS, Equation, Optimizer, OptimizerState, Term, UpdateStep
 from .params import Param
 
@@ -53,17 +56,19 @@ class Momentum(_Stateful):
     name = "momentum"
     slots = ("v",)
 
-    def velocity(self, g, v, t):
-        """PyTorch's momentum buffer (dampening 0); at t = 1 the gradient itself (never written)."""
+    def velocity(self, g, v, t, buf=FRESH):
+        """PyTorch's momentum buffer (dampening 0); at t = 1 a copy of the gradient."""
         if t == 1:
-            return g
-        v = v * self.settings.momentum
+            v = buf.out(g)
+            v[...] = g  # g may be a scratch array (weight decay): the state must own its numbers
+            return v
+        v = np.multiply(v, self.settings.momentum, out=buf.out(g))
         v += g
         return v
 
-    def update(self, w, g, slots, t):
-        v = self.velocity(self.decayed(w, g), slots[0], t)
-        new = v * -self.learning_rate
+    def update(self, w, g, slots, t, buf=FRESH):
+        v = self.velocity(self.decayed(w, g, buf), slots[0], t, buf)
+        new = np.multiply(v, -self.learning_rate, out=buf.out(w))
         new += w
         return new, (v,)
 
@@ -87,10 +92,10 @@ class Nesterov(Momentum):
 
     name = "nesterov"
 
-    def update(self, w, g, slots, t):
-        g = self.decayed(w, g)
-        v = self.velocity(g, slots[0], t)
-        new = v * self.settings.momentum
+    def update(self, w, g, slots, t, buf=FRESH):
+        g = self.decayed(w, g, buf)
+        v = self.velocity(g, slots[0], t, buf)
+        new = np.multiply(v, self.settings.momentum, out=buf.out(w))
         new += g
         new *= -self.learning_rate
         new += w
@@ -110,18 +115,17 @@ class RMSprop(_Stateful):
     name = "rmsprop"
     slots = ("s",)
 
-    def update(self, w, g, slots, t):
-        o, g = self.settings, self.decayed(w, g)
-        s = slots[0] * o.alpha
-        gg = g * g
-        gg *= 1 - o.alpha
-        s += gg
-        denom = np.sqrt(s)
+    def update(self, w, g, slots, t, buf=FRESH):
+        o, g = self.settings, self.decayed(w, g, buf)
+        s = np.multiply(slots[0], o.alpha, out=buf.out(w))
+        work = np.multiply(g, g, out=buf.scratch(w))
+        work *= 1 - o.alpha
+        s += work
+        denom = np.sqrt(s, out=work)
         denom += o.eps
-        new = g / denom
-        new *= -self.learning_rate
-        new += w
-        return new, (s,)
+        step = np.divide(g, denom, out=work)
+        step *= -self.learning_rate
+        return np.add(step, w, out=buf.out(w)), (s,)
 
     def steps(self, lines, g, before, after, t):
         o = self.settings
@@ -138,24 +142,24 @@ class Adam(_Stateful):
     name = "adam"
     slots = ("m", "s")
 
-    def update(self, w, g, slots, t):
-        o, g = self.settings, self.decayed(w, g)
-        w = self.shrunk(w)
-        m = slots[0] * o.beta1
-        m += (1 - o.beta1) * g
-        s = slots[1] * o.beta2
-        gg = g * g
-        gg *= 1 - o.beta2
-        s += gg
-        denom = np.sqrt(s)
+    def update(self, w, g, slots, t, buf=FRESH):
+        o, g = self.settings, self.decayed(w, g, buf)
+        w = self.shrunk(w, buf)
+        work = np.multiply(g, 1 - o.beta1, out=buf.scratch(w))
+        m = np.multiply(slots[0], o.beta1, out=buf.out(w))
+        m += work
+        s = np.multiply(slots[1], o.beta2, out=buf.out(w))
+        np.multiply(g, g, out=work)
+        work *= 1 - o.beta2
+        s += work
+        denom = np.sqrt(s, out=work)
         denom /= math.sqrt(1 - o.beta2**t)
         denom += o.eps
-        new = m / denom
-        new *= -(self.learning_rate / (1 - o.beta1**t))
-        new += w
-        return new, (m, s)
+        step = np.divide(m, denom, out=work)
+        step *= -(self.learning_rate / (1 - o.beta1**t))
+        return np.add(step, w, out=buf.out(w)), (m, s)
 
-    def shrunk(self, w):
+    def shrunk(self, w, buf):
         """Adam leaves w as it is before its step (AdamW decays it here)."""
         return w
 
@@ -181,9 +185,9 @@ class AdamW(Adam):
     name = "adamw"
     decoupled = True  # ``decayed`` leaves g alone; ``shrunk`` decays w
 
-    def shrunk(self, w):
+    def shrunk(self, w, buf):
         decay = self.settings.weight_decay
-        return w * (1 - self.learning_rate * decay) if decay else w
+        return np.multiply(w, 1 - self.learning_rate * decay, out=buf.scratch(w, 2)) if decay else w
 
 
 for _kind in (Momentum, Nesterov, RMSprop, Adam, AdamW):

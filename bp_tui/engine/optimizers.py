@@ -7,7 +7,9 @@ state and
 
 - applies an update (``step``): new arrays for the weights and for its state,
   never writing into an array it was handed or has handed out, so the
-  session's views and the timeline's checkpoints stay true;
+  session's views and the timeline's checkpoints stay true (the new arrays
+  are recycled ones nobody holds any more, and temporaries are scratch
+  arrays: ``buffers``);
 - hands its state out for checkpoints (``state``: an immutable
   ``OptimizerState``) and takes it back (``restore``), bit for bit;
 - counts the bytes its state holds (``OptimizerState.nbytes``), for the
@@ -18,7 +20,7 @@ state and
 
 A new optimizer is one subclass: its ``name``, its ``slots`` (the names of
 its per-parameter state arrays), ``update`` (one parameter's step, on whole
-arrays) and ``explain`` (one entry's step in words and numbers; computing
+arrays, writing where its ``buf`` says) and ``explain`` (one entry's step in words and numbers; computing
 the new value through ``update`` keeps it the exact number applied).
 """
 
@@ -30,6 +32,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from .buffers import FRESH, Fresh, Recycler
+from .flat_step import FLAT_MAX, FlatStep
 from .params import Param, whole_params
 from .training_settings import OptimizerSettings
 
@@ -138,6 +142,8 @@ class Optimizer:
         self.params = tuple(whole_params(layers, bias))  # W1, b1, W2, b2, ...
         self._shapes = tuple((layers[p.layer - 1], layers[p.layer]) if not p.is_bias else (layers[p.layer],)
                              for p in self.params)
+        small = sum(int(np.prod(shape)) for shape in self._shapes) <= FLAT_MAX
+        self._flat = FlatStep(self.params, self._shapes) if self.slots and small and not self.frozen else None
         self.reset()
 
     @property
@@ -156,6 +162,7 @@ class Optimizer:
     # ----------------------------------------------------------------- state
     def reset(self) -> None:
         """Every state array zero, no update made yet."""
+        self._buffers = Recycler()  # the arrays it writes into (``buffers``)
         arrays = tuple(tuple(_read_only(np.zeros(shape)) for _ in self.slots) for shape in self._shapes)
         self.state = OptimizerState(0, self.params, self.slots, arrays if self.slots else ())
 
@@ -167,6 +174,11 @@ class Optimizer:
     def step(self, W: Sequence, b: Sequence, grad_W: Sequence, grad_b: Sequence) -> tuple[list, list]:
         """The weights and biases after one update (new arrays), indexed by layer like ``W``/``b``."""
         t = self.state.updates + 1
+        if self._flat is not None:  # a small network: all its entries in one update (``flat_step``)
+            flat_W, flat_b, per_param, vectors = self._flat.step(self, W, b, grad_W, grad_b, t)
+            self.state = OptimizerState(t, self.params, self.slots, per_param)
+            self._flat.remember(self.state, vectors)
+            return flat_W, flat_b
         new_W: list = [None] * len(W)
         new_b: list = [None] * len(b)
         arrays = []
@@ -176,19 +188,21 @@ class Optimizer:
             if p in self.frozen:  # its gradient was computed and shown; it does not move
                 out[p.layer], new_slots = before[p.layer], slots
             else:
-                out[p.layer], new_slots = self.update(before[p.layer], gradient[p.layer], slots, t)
+                out[p.layer], new_slots = self.update(before[p.layer], gradient[p.layer], slots, t, self._buffers)
             arrays.append(tuple(_read_only(a) for a in new_slots))
         self.state = OptimizerState(t, self.params, self.slots, tuple(arrays) if self.slots else ())
         return new_W, new_b
 
     def update(self, w: np.ndarray, g: np.ndarray, slots: tuple[np.ndarray, ...],
-               t: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        """One parameter's step: ``(new w, new state arrays)``, all new arrays.
+               t: int, buf: Fresh = FRESH) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """One parameter's step: ``(new w, new state arrays)``, never written into its inputs.
 
         ``w`` the parameter before, ``g`` its batch gradient, ``slots`` its
         state arrays (in ``self.slots`` order), ``t`` this update's number
-        (from 1).  Works on whole arrays, and on one entry (0-d arrays) for
-        ``explain``.
+        (from 1).  The arrays it returns come from ``buf.out``, its
+        temporaries from ``buf.scratch`` (``buffers``; an optimizer may also
+        ignore ``buf`` and return new arrays).  Works on whole arrays, and on
+        one entry (0-d arrays) for ``explain``.
         """
         raise NotImplementedError
 
@@ -198,13 +212,13 @@ class Optimizer:
         raise NotImplementedError
 
     # ------------------------------------------------ weight decay, freezing
-    def decayed(self, w, g):
-        """The gradient the rule uses: ``g + weight_decay·w`` (the trace's g is before it);
-        with no decay, or decoupled decay (AdamW), ``g`` itself (never written)."""
+    def decayed(self, w, g, buf: Fresh = FRESH):
+        """The gradient the rule uses: ``g + weight_decay·w`` (the trace's g is before it; a
+        scratch array); with no decay, or decoupled decay (AdamW), ``g`` itself (never written)."""
         decay = self.settings.weight_decay
         if not decay or self.decoupled:
             return g
-        d = w * decay
+        d = np.multiply(w, decay, out=buf.scratch(w, 1))
         d += g
         return d
 
@@ -245,9 +259,9 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def update(self, w, g, slots, t):
-        moved = self.decayed(w, g) * -self.learning_rate  # (g x -lr) + w: the same bits as w - lr x g,
-        moved += w  # with one temporary array instead of two
+    def update(self, w, g, slots, t, buf=FRESH):
+        moved = np.multiply(self.decayed(w, g, buf), -self.learning_rate, out=buf.out(w))  # (g x -lr) + w:
+        moved += w  # the same bits as w - lr x g, with no temporary array
         return moved, ()
 
     def explain(self, param: Param, w: float, g: float, state: OptimizerState) -> UpdateStep:

@@ -98,7 +98,8 @@ def _mse(p, t, error):
 def _bce(p, t, error):
     k = len(p)
     c = np.minimum(np.maximum(p, CLIP), 1.0 - CLIP)
-    terms, values = [], []
+    terms: list[str] = []
+    values: list[float] = []
     for n in range(k):
         if t[n] == 1.0:
             terms.append(f"−log({{{len(values)}}})")

@@ -1,89 +1,35 @@
-"""Two runs side by side: ``bp-tui compare A.toml B.toml``, or a fork from the app.
+"""Two runs side by side: ``bp-tui compare A.toml B.toml``, or a fork from the app (``F``).
 
 The screen only observes an engine ``Comparison`` (two debuggers stepped in
-lockstep): each key moves both runs, then each run's panel shows where it
-is, its loss, and the selected weight's value, gradient and update (the
-optimizer's own equations); the chart draws both loss curves on one axis,
-B's shifted by the update it was forked at.  Keys are ``keys.COMPARE_KEYS``.
+lockstep): each key moves both runs (``f``, ``b``, ``u`` a phase of each, and
+only when both are at it; ``c`` trains both on in a worker until any key),
+then each run's panel shows where it is, its loss, and the selected weight's
+value, gradient and update (the optimizer's own equations); a table puts the
+selected weight's numbers side by side, and the chart draws both loss
+curves on one axis, each labelled by its run, B's shifted by the update it
+was forked at.  Keys are ``keys.COMPARE_KEYS``; drawing is ``compare_panels``.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import threading
+from collections.abc import Callable
+
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
-from textual_plotext import PlotextPlot
 
-from ..engine.breakdown import weight_breakdown
 from ..engine.compare import Comparison
-from ..engine.debugger import Debugger
-from ..engine.params import Param, all_params
-from .fmt import short
+from ..engine.params import all_params
+from ..engine.session import PhaseOrderError
+from .compare_panels import COLOURS, NAMES, CompareChart, read, run_text, side_by_side
 from .keys import compare_bindings
-from .loss_chart import _wants_log, downsample
 
-NAMES = ("A", "B")
-COLOURS = ("cyan", "magenta")
-
-
-def run_text(name: str, run: Debugger, param: Param, colour: str) -> Text:
-    """One run's panel: title, position, loss, and the selected weight's numbers."""
-    state = run.session.state
-    text = Text()
-    text.append(f"{name}: {state.title}\n", style=f"bold {colour}")
-    nxt = state.next_phase
-    where = "finished" if nxt is None else f"next: {nxt.describe(state.depth)}"
-    text.append(f"update {state.updates_done} of {state.total_updates}, epoch {state.epoch} · {where}\n")
-    loss = state.loss_history[-1] if len(state.loss_history) else None
-    text.append(f"loss {'–' if loss is None else short(loss, 6)}   {run.session.optimizer.name}, "
-                f"learning_rate {short(state.learning_rate, 6)}\n")
-    text.append(f"{param.name} = {short(param.value(state.weights, state.biases), 8)}\n", style="bold")
-    batch = state.gradient_batch(param.layer)
-    bd = None if batch is None else weight_breakdown(batch, param, state.activations[param.layer], state.optimizer)
-    if bd is None:
-        text.append("gradient: not computed yet (run the backward pass)\n", style="dim")
-        return text
-    text.append(f"gradient {short(bd.gradient, 8)}", style="bold")
-    text.append("  (this batch)\n" if batch is state.current else "  (last update)\n", style="dim")
-    for line in bd.update.equations:
-        text.append(f"{line.formula}\n", style="dim")
-        text.append(f"  {line.numbers(lambda x: short(x, 6))}\n")
-    return text
-
-
-class CompareChart(PlotextPlot):
-    """Both runs' loss per update on one axis (log10 when it spans orders of magnitude)."""
-
-    def show(self, comparison: Comparison) -> None:
-        self._comparison = comparison
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.xlabel("update")
-        series = []
-        for k, run in enumerate(comparison.runs):
-            y = np.asarray(run.session.loss_history, dtype=float)
-            x, y = downsample(np.where(np.isfinite(y), y, np.nan), max(20, 2 * self.size.width))
-            series.append((x + (comparison.offset if k else 0), y))
-        values = np.concatenate([y for _, y in series]) if series else np.array([])
-        log = _wants_log(values[np.isfinite(values)])
-        plt.ylabel("log10 loss" if log else "loss")
-        for (x, y), name, colour in zip(series, NAMES, COLOURS):
-            keep = np.isfinite(y) & ((y > 0) if log else True)
-            if keep.any():
-                shown = np.log10(y[keep]) if log else y[keep]
-                plt.plot(x[keep].tolist(), shown.tolist(), label=name, marker="braille", color=colour)
-        plt.title("loss per update: " + "  ".join(f"{n} {short(r.session.loss_history[-1], 4)}"
-                                                    for n, r in zip(NAMES, comparison.runs)
-                                                    if len(r.session.loss_history)))
-        self.refresh()
-
-    def on_resize(self) -> None:
-        if getattr(self, "_comparison", None) is not None:
-            self.show(self._comparison)
+__all__ = ["CompareApp", "CompareChart", "CompareScreen"]
 
 
 class CompareScreen(Screen):
@@ -91,9 +37,10 @@ class CompareScreen(Screen):
 
     BINDINGS = compare_bindings()
     DEFAULT_CSS = """
-    CompareScreen #runs { height: auto; max-height: 60%; }
+    CompareScreen #runs { height: auto; max-height: 50%; }
     CompareScreen .run { width: 1fr; height: auto; border: round $primary; padding: 0 1; }
-    CompareScreen #differences { height: auto; padding: 0 1; }
+    CompareScreen #differences, CompareScreen #side, CompareScreen #hint { height: auto; padding: 0 1; }
+    CompareScreen #hint { color: $text-muted; }
     CompareScreen CompareChart { height: 1fr; min-height: 10; }
     """
 
@@ -103,6 +50,11 @@ class CompareScreen(Screen):
         a = comparison.a.scenario
         self.params = list(all_params(a.layers, a.bias))
         self.selected = 0
+        self.precise = False
+        self.moving = threading.Lock()  # the worker of ``c`` moves the runs under it; drawing reads under it
+        self.running = False
+        self._stop = threading.Event()
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         differs = "; ".join(self.comparison.differences()) or "the same settings"
@@ -111,7 +63,9 @@ class CompareScreen(Screen):
         with Horizontal(id="runs"):
             for name in NAMES:
                 yield Static(classes="run", id=f"run-{name}")
+        yield Static(id="side")
         yield CompareChart()
+        yield Static("", id="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,13 +73,40 @@ class CompareScreen(Screen):
 
     def refresh_runs(self) -> None:
         param = self.params[self.selected]
-        for name, run, colour in zip(NAMES, self.comparison.runs, COLOURS):
-            self.query_one(f"#run-{name}", Static).update(run_text(name, run, param, colour))
-        self.query_one(CompareChart).show(self.comparison)
+        with self.moving:
+            readings = tuple(read(run, param) for run in self.comparison.runs)
+            histories = [run.session.loss_history.copy() for run in self.comparison.runs]
+        for name, reading, colour in zip(NAMES, readings, COLOURS):
+            self.query_one(f"#run-{name}", Static).update(run_text(name, reading, colour, self.precise))
+        self.query_one("#side", Static).update(side_by_side(readings, self.precise))
+        labels = [f"{name} {label}" for name, label in zip(NAMES, self.comparison.labels())]
+        self.query_one(CompareChart).show(histories, labels, self.comparison.offset)
 
-    def _moved(self, move) -> None:
-        move()
+    def say(self, message: str) -> None:
+        self.query_one("#hint", Static).update(Text(message, style="italic"))
+
+    def _moved(self, move: Callable[[], object]) -> None:
+        """One move of both runs; a refusal (a phase out of turn) becomes the hint."""
+        if self.running:
+            return
+        try:
+            with self.moving:
+                move()
+        except PhaseOrderError as refusal:
+            self.say(f"can't now: {refusal}")
+            self.app.bell()
+        else:
+            self.say("finished: both runs" if self.comparison.finished else "")
         self.refresh_runs()
+
+    def action_forward(self) -> None:
+        self._moved(self.comparison.forward)
+
+    def action_backward(self) -> None:
+        self._moved(self.comparison.backward)
+
+    def action_update(self) -> None:
+        self._moved(self.comparison.update)
 
     def action_next(self) -> None:
         self._moved(self.comparison.step)
@@ -136,17 +117,66 @@ class CompareScreen(Screen):
     def action_ten_updates(self) -> None:
         self._moved(lambda: self.comparison.run_updates(10))
 
+    def action_finish_epoch(self) -> None:
+        self._moved(self.comparison.finish_epoch)
+
     def action_back(self) -> None:
         self._moved(self.comparison.back)
 
     def action_redo(self) -> None:
         self._moved(self.comparison.redo)
 
+    # ------------------------------------------------------------ continue
+    def action_continue(self) -> None:
+        """Both runs on to the end, update by update in a worker; any key (or ``c``) pauses."""
+        if self.running:
+            self._stop.set()
+            return
+        if self.comparison.finished:
+            self.say("finished: both runs")
+            return
+        self._stop.clear()
+        self.running = True
+        self.say("training both runs: any key pauses")
+        self._timer = self.set_interval(0.1, self.refresh_runs)
+        self.run_worker(self._train, thread=True, exclusive=True, group="compare")
+
+    def _train(self) -> None:
+        while not self._stop.is_set():
+            with self.moving:
+                if self.comparison.finished:
+                    break
+                self.comparison.finish_update()
+        self.app.call_from_thread(self._paused)
+
+    def _paused(self) -> None:
+        self.running = False
+        if self._timer is not None:
+            self._timer.stop()
+        self.say("finished: both runs" if self.comparison.finished else "paused")
+        self.refresh_runs()
+
+    def on_key(self, event: events.Key) -> None:
+        """Any key but ``c`` pauses a run (and does nothing else)."""
+        if self.running and event.key != "c":
+            self._stop.set()
+            event.stop()
+            event.prevent_default()
+
+    # -------------------------------------------------------------- look
     def action_cycle(self, delta: int) -> None:
         self.selected = (self.selected + delta) % len(self.params)
         self.refresh_runs()
 
+    def action_precision(self) -> None:
+        self.precise = not self.precise
+        self.say("full float64 precision" if self.precise else "short numbers")
+        self.refresh_runs()
+
     def action_close(self) -> None:
+        if self.running:
+            self._stop.set()
+            return
         if self.standalone:
             self.app.exit()
         else:

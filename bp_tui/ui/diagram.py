@@ -31,6 +31,9 @@ GAP_W = 2  # the ellipsis column of a collapsed matrix
 MAX_NODES = 8  # taller layers collapse
 HEADER = 2  # title line + sub-title line
 
+Plan = tuple[list[list[int | None]], list[list[int | None]]]  # nodes shown per layer, columns per matrix
+Drawing = tuple[list[Text], dict[tuple[int, int], Selection]]  # lines, and what a click on a cell selects
+
 
 def visible(n: int, focus: set[int], limit: int) -> list[int | None]:
     """Up to ``limit`` of ``n`` indices to draw: first and last few, and ``focus``; None = gap."""
@@ -45,10 +48,12 @@ def visible(n: int, focus: set[int], limit: int) -> list[int | None]:
                 tail.pop(0)
             head.append(k)
     shown: list[int | None] = []
+    previous = None
     for k in sorted(set(head) | set(tail)):
-        if shown and k != shown[-1] + 1:
+        if previous is not None and k != previous + 1:
             shown.append(None)
         shown.append(k)
+        previous = k
     if shown[-1] != n - 1:
         shown.append(None)
     return shown
@@ -82,6 +87,9 @@ class NetworkDiagram(Widget, can_focus=False):
         self.selection: Selection | None = None
         self.sample = 0
         self._hits: dict[tuple[int, int], Selection] = {}
+        self._width: int | None = None  # the width layout planned for (render reuses it)
+        self._drawn: tuple[int, Drawing] | None = None  # the drawing for that width, made once per state
+        self._shape: tuple | None = None  # what decides the layout: a new one lays the screen out again
 
     snapshot: var[Snapshot | None] = var(None)
 
@@ -93,16 +101,23 @@ class NetworkDiagram(Widget, can_focus=False):
         """New numbers only repaint; a new shape (network, selection) lays the screen out again."""
         self.state, self.selection, self.sample = state, selection, sample
         self._drawn = None
-        width = getattr(self, "_width", None)
+        width = self._width
         shape = (state.layers, state.bias, selection,
                  None if width is None else max(line.cell_len for line in self._drawing(width)[0]))
-        self.refresh(layout=shape != getattr(self, "_shape", None))
+        self.refresh(layout=shape != self._shape)
         self._shape = shape
 
+    def _shown(self) -> tuple[SessionState, Selection]:
+        """What ``show`` gave; layout and drawing ask only once a state is there."""
+        if self.state is None or self.selection is None:
+            raise RuntimeError("the diagram is drawn before show() gave it a state")
+        return self.state, self.selection
+
     # ------------------------------------------------------------- layout
-    def _plan(self, width: int):
+    def _plan(self, width: int) -> Plan:
         """Which nodes of each layer and which columns of each matrix to draw."""
-        st, sel = self.state, self.selection
+        st, sel = self._shown()
+        chosen = sel.feeds.j  # the node the selected weight feeds
         sizes = st.layers
         rows = []
         for l, n in enumerate(sizes):
@@ -110,48 +125,51 @@ class NetworkDiagram(Widget, can_focus=False):
             if l == sel.layer - 1 and sel.i is not None:
                 focus.add(sel.i)
             if l == sel.layer:
-                focus.add(sel.j)
+                focus.add(chosen)
             rows.append(visible(n, focus, MAX_NODES))
         depth = len(sizes) - 1
         spare = width - (len(sizes) * NODE_W + TARGET_W + 2 * depth * GAP)
         counts = fit_columns(list(sizes[1:]), spare)
-        cols = [[]] + [list(range(n)) if c >= n else
-                       visible(n, {sel.j} if l == sel.layer else set(), c)
-                       for l, (n, c) in enumerate(zip(sizes[1:], counts), start=1)]
+        cols: list[list[int | None]] = [[]]
+        cols += [list(range(n)) if c >= n else visible(n, {chosen} if l == sel.layer else set(), c)
+                 for l, (n, c) in enumerate(zip(sizes[1:], counts), start=1)]
         return rows, cols
 
     def get_content_height(self, container, viewport, width) -> int:
         if self.state is None:
             return 1
-        rows, _ = self._plan(width)
-        return HEADER + max(2 * len(r) + (1 if self.state.bias else 0) for r in rows)
+        return self._height(self._plan(width)[0])
+
+    def _height(self, rows: list[list[int | None]]) -> int:
+        st, _ = self._shown()
+        return HEADER + max(2 * len(r) + (1 if st.bias else 0) for r in rows)
 
     def get_content_width(self, container, viewport) -> int:
         """As wide as the drawing planned for ``container``; render reuses that plan."""
         if self.state is None:
             return 1
         self._width = container.width
-        lines, _ = self._drawing(self._width)
+        lines, _ = self._drawing(container.width)
         return max(line.cell_len for line in lines)
 
-    def _drawing(self, width: int):
+    def _drawing(self, width: int) -> Drawing:
         """The drawing for ``width``, made once per state (layout and render both ask)."""
-        if getattr(self, "_drawn", None) is None or self._drawn[0] != width:
+        if self._drawn is None or self._drawn[0] != width:
             self._drawn = (width, self._draw(width))
         return self._drawn[1]
 
-    def render(self):
+    def render(self) -> Text:
         if self.state is None:
             return Text("")
-        lines, self._hits = self._drawing(getattr(self, "_width", self.size.width))
+        lines, self._hits = self._drawing(self.size.width if self._width is None else self._width)
         text = Text("\n").join(lines)
         text.no_wrap = True
         return text
 
-    def _draw(self, width: int):
-        st = self.state
+    def _draw(self, width: int) -> Drawing:
+        st, _ = self._shown()
         rows, cols = self._plan(width)
-        height = self.get_content_height(None, None, width)
+        height = self._height(rows)
         canvas = [Text() for _ in range(height)]
         hits: dict[tuple[int, int], Selection] = {}
         x = 0
@@ -171,11 +189,12 @@ class NetworkDiagram(Widget, can_focus=False):
         line.append(text if isinstance(text, Text) else Text(text, style=style))
 
     def _phase_layer(self) -> tuple[str | None, int | None]:
-        last = self.state.last_phase
+        last = self._shown()[0].last_phase
         return (last.kind, last.layer) if last else (None, None)
 
     def _draw_layer(self, canvas, hits, x: int, l: int, shown) -> None:
-        st, cur = self.state, self.state.current
+        st, sel = self._shown()
+        cur = st.current
         kind, phase_layer = self._phase_layer()
         is_out = l == st.depth
         width = NODE_W + TARGET_W if is_out else NODE_W
@@ -193,8 +212,7 @@ class NetworkDiagram(Widget, can_focus=False):
             if k is None:
                 self._put(canvas, y, x, f"  … {st.layers[l] - sum(v is not None for v in shown)} more", "dim italic")
                 continue
-            chosen = (l == self.selection.layer and k == self.selection.j) or (
-                l == self.selection.layer - 1 and k == self.selection.i)
+            chosen = (l == sel.layer and k == sel.j) or (l == sel.layer - 1 and k == sel.i)
             mark = "▶" if chosen else "●"
             label = Text(f"{mark}{k:<3}", style="bold yellow" if chosen else "cyan", no_wrap=True)
             if values is None:
@@ -215,7 +233,7 @@ class NetworkDiagram(Widget, can_focus=False):
             self._put(canvas, HEADER + 2 * len(shown), x, "  1  (bias)", "dim")
 
     def _draw_matrix(self, canvas, hits, x: int, l: int, from_rows, to_cols) -> int:
-        st, sel = self.state, self.selection
+        st, sel = self._shown()
         W, b = st.weights[l], st.biases[l]
         kind, _ = self._phase_layer()
         widths = [GAP_W if j is None else CELL_W for j in to_cols]
@@ -244,11 +262,11 @@ class NetworkDiagram(Widget, can_focus=False):
                 if j is None:
                     line.append(f"{'…':>{GAP_W - 1}} ", style="dim")
                     continue
-                w = float(W[i, j] if i is not None else b[j])
-                style = weight_style(w, scale)
+                value = float(W[i, j] if i is not None else b[j])
+                style = weight_style(value, scale)
                 if sel.layer == l and sel.j == j and sel.i == i:
                     style = "bold reverse yellow"
-                line.append(fit(w, CELL_W - 1).rjust(CELL_W - 1), style=style)
+                line.append(fit(value, CELL_W - 1).rjust(CELL_W - 1), style=style)
                 line.append(" ")
                 target = Selection(l, i, j)
                 hits.update({(xx, y): target for xx in range(lefts[c], lefts[c] + CELL_W)})

@@ -134,14 +134,21 @@ def action_of(key: str) -> str | None:
     return None
 
 
-#: The comparison screen (``bp-tui compare``): each key moves both runs.
+#: The comparison screen (``bp-tui compare``, or ``F`` in the app): each key moves both runs.
 COMPARE_KEYS = [
+    Key("f", "forward", "Forward", "forward pass of both runs: the next layer of each", True),
+    Key("b", "backward", "Backward", "backward pass of both runs", True),
+    Key("u", "update", "Update", "apply the update in both runs", True),
     Key("n,space", "next", "Next", "the next phase of both runs", True),
-    Key("enter", "finish_update", "Finish update", "both runs to the end of their update", True),
-    Key("t", "ten_updates", "10 updates", "ten more updates of both runs", True),
+    Key("enter", "finish_update", "Finish update", "both runs to the end of their update"),
+    Key("t", "ten_updates", "10 updates", "ten more updates of both runs"),
+    Key("e", "finish_epoch", "Epoch", "both runs to the end of their epoch"),
+    Key("c", "continue", "Continue", "train both runs on to the end; any key pauses", True),
     Key("z,left", "back", "Back", "both runs one phase back", True, section="Time"),
-    Key("y,right", "redo", "Redo", "both runs one phase forward again", True, section="Time"),
+    Key("y,right", "redo", "Redo", "both runs one phase forward again", section="Time"),
+    Key("shift+tab,tab", "cycle", "", "previous / next weight, across layers", paired=True, section="Select"),
     Key("up,down", "cycle", "", "previous / next weight", paired=True, section="Select"),
+    Key("p", "precision", "Precision", "full float64 precision", section="Look"),
     Key("q,escape", "close", "Close", "leave the comparison", True, section="File"),
 ]
 

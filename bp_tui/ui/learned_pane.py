@@ -18,6 +18,7 @@ only copies rows.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -28,6 +29,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..engine import learned as data
+from ..engine.scenario import Scenario
+from ..engine.state import SessionState
 from .drawing_layout import BRAILLE, DOTS, line_dots
 from .fmt import short
 from .network_drawing import display_name, style
@@ -114,14 +117,14 @@ class LearnedPane(Widget, can_focus=False):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.state = None
-        self.scenario = None
+        self.state: SessionState | None = None
+        self.scenario: Scenario | None = None
         self.node: tuple[int, int] | None = None  # (layer, node) shown large instead of the output
         self.features = (0, 1)
         self.output = 0
         self._strips: list[Strip] = []
 
-    def show(self, state, scenario, node: tuple[int, int] | None = None,
+    def show(self, state: SessionState, scenario: Scenario, node: tuple[int, int] | None = None,
              features: tuple[int, int] | None = None, output: int = 0) -> None:
         self.state, self.scenario, self.node, self.output = state, scenario, node, output
         if features is not None:
@@ -136,9 +139,15 @@ class LearnedPane(Widget, can_focus=False):
             return Strip.blank(self.size.width, self.rich_style)
         return self._strips[y]
 
+    def _shown(self) -> tuple[SessionState, Scenario]:
+        """What ``show`` gave; the drawing methods run only once both are there."""
+        if self.state is None or self.scenario is None:
+            raise RuntimeError("the learned pane is drawn before show() gave it a state")
+        return self.state, self.scenario
+
     def _rebuild(self) -> None:
         width, height = self.size.width, self.size.height
-        if self.state is None or width < 10 or height < 4:
+        if self.state is None or self.scenario is None or width < 10 or height < 4:
             self._strips = []
             return
         grid = Grid(width, height, self.rich_style)
@@ -155,7 +164,7 @@ class LearnedPane(Widget, can_focus=False):
     # ------------------------------------------------------------ colours
     def _colours(self, values: np.ndarray, layer: int) -> np.ndarray:
         """Colours for node values (..., nodes) of ``layer``: the output's by its loss, hidden by range."""
-        st = self.state
+        st, _ = self._shown()
         activation = st.activations[layer]
         if layer == st.depth and self.node is None:
             if st.loss == "cross_entropy":
@@ -174,14 +183,15 @@ class LearnedPane(Widget, can_focus=False):
 
     def _regression_scale(self, v: np.ndarray) -> np.ndarray:
         """A regression output mapped to [-1, 1] by the targets' range."""
-        t = self.scenario.targets[:, min(self.output, self.scenario.targets.shape[1] - 1)]
+        targets = self._shown()[1].targets
+        t = targets[:, min(self.output, targets.shape[1] - 1)]
         lo, hi = float(t.min()), float(t.max())
         half = (hi - lo) / 2 or 1.0
         return (v - (lo + hi) / 2) / half
 
     def _target_colour(self, target: np.ndarray) -> np.ndarray:
         """A sample's colour from its target row, brighter than the map's."""
-        st = self.state
+        st, _ = self._shown()
         if st.loss == "cross_entropy":
             colour = CLASSES[int(np.argmax(target)) % len(CLASSES)]
         elif st.loss == "bce":
@@ -193,18 +203,18 @@ class LearnedPane(Widget, can_focus=False):
     # ------------------------------------------------------------ views
     def _all_inputs(self) -> np.ndarray:
         """Training and held-out inputs: the maps span them all."""
-        test = getattr(self.scenario, "test_inputs", None)
-        return self.scenario.inputs if test is None else np.vstack([self.scenario.inputs, test])
+        _, sc = self._shown()
+        return sc.inputs if sc.test_inputs is None else np.vstack([sc.inputs, sc.test_inputs])
 
-    def _samples(self):
-        sc = self.scenario
-        test = getattr(sc, "test_inputs", None)
+    def _samples(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        """(mark, inputs, targets): the training samples, then the held-out ones if any."""
+        _, sc = self._shown()
         yield "●", sc.inputs, sc.targets
-        if test is not None and len(test):
-            yield "○", test, sc.test_targets
+        if sc.test_inputs is not None and sc.test_targets is not None and len(sc.test_inputs):
+            yield "○", sc.test_inputs, sc.test_targets
 
     def _plane(self, grid: Grid, features: tuple[int, int], thumbnails: bool, top: int = 0) -> None:
-        st = self.state
+        st, sc = self._shown()
         hidden = [(l, k) for l in range(1, st.depth) for k in range(st.layers[l])] if thumbnails else []
         side = THUMB[0] + 2 if hidden and grid.width - THUMB[0] - 2 >= 16 else 0
         columns = min(grid.width - side, 2 * (grid.height - top - 2))
@@ -220,7 +230,7 @@ class LearnedPane(Widget, can_focus=False):
         grid.heat(0, top + 1, self._colours(values, layer))
         names = self._names()
         what = "output" if self.node is None else f"layer {layer} node {node}"
-        others = ", the other inputs at their mean" if self.scenario.inputs.shape[1] > 2 else ""
+        others = ", the other inputs at their mean" if sc.inputs.shape[1] > 2 else ""
         title = f"{what} over {names[features[0]]} (→) × {names[features[1]]} (↑)"
         grid.text(0, top, title + others if len(title) <= grid.width else what, "bold")
         (x0, x1), (y0, y1) = grid_plane.x_range, grid_plane.y_range
@@ -230,8 +240,7 @@ class LearnedPane(Widget, can_focus=False):
             for n in range(len(X)):
                 grid.point(int(px[n]), top + 1 + int(py[n]) // 2, char, self._target_colour(T[n]))
         grid.text(0, top + 1 + rows, f"{short(x0, 3)} … {short(x1, 3)} →  ↑ {short(y0, 3)} … {short(y1, 3)}"
-                  f"  ● train" + ("  ○ held out" if getattr(self.scenario, "test_inputs", None) is not None
-                                  else ""), "dim")
+                  f"  ● train" + ("  ○ held out" if sc.test_inputs is not None else ""), "dim")
         if side:
             self._thumbnails(grid, grid_plane, hidden, columns + 2, top + 1, top + 1 + rows)
 
@@ -255,7 +264,7 @@ class LearnedPane(Widget, can_focus=False):
 
     def _curve(self, grid: Grid) -> None:
         """One input: the prediction as a braille curve, the samples as points."""
-        st, sc = self.state, self.scenario
+        st, sc = self._shown()
         columns, rows = grid.width, grid.height - 2
         xs, outputs = data.curve(st, self._all_inputs(), 2 * columns)
         k = min(self.output, outputs.shape[1] - 1)
@@ -263,7 +272,7 @@ class LearnedPane(Widget, can_focus=False):
         everything = np.concatenate([ys[np.isfinite(ys)], sc.targets[:, k]])
         lo, hi = float(everything.min()), float(everything.max())
         hi = hi if hi > lo else lo + 1.0
-        dots = {}
+        dots: dict[tuple[int, int], int] = {}
 
         def to_y(v: float) -> int:
             return round((hi - v) / (hi - lo) * (4 * rows - 1))
@@ -291,7 +300,7 @@ class LearnedPane(Widget, can_focus=False):
 
     def _many(self, grid: Grid) -> None:
         """More inputs: accuracy and confusion (classification) or prediction vs target, then a map."""
-        st, sc = self.state, self.scenario
+        st, sc = self._shown()
         y = 0
         if st.loss in ("cross_entropy", "bce"):
             y = self._confusion(grid)
@@ -307,7 +316,7 @@ class LearnedPane(Widget, can_focus=False):
             self._plane(grid, self.features, thumbnails=False, top=y)
 
     def _confusion(self, grid: Grid) -> int:
-        st, sc = self.state, self.scenario
+        st, sc = self._shown()
         if st.loss == "bce":
             classes = ["below 0.5", "0.5 or more"]
         else:
@@ -315,8 +324,8 @@ class LearnedPane(Widget, can_focus=False):
         train = data.classified(st, st.loss, sc.inputs, sc.targets)
         counts = train.confusion
         line = f"accuracy {percent(train.accuracy)} of {len(sc.inputs)} training samples"
-        test = getattr(sc, "test_inputs", None)
-        if test is not None and len(test):
+        test = sc.test_inputs
+        if test is not None and sc.test_targets is not None and len(test):
             held = data.classified(st, st.loss, test, sc.test_targets)
             line += f", {percent(held.accuracy)} of {len(test)} held out"
         grid.text(0, 0, line[: grid.width], "bold")
@@ -330,6 +339,6 @@ class LearnedPane(Widget, can_focus=False):
         return 4 + min(len(classes), 10)
 
     def _names(self) -> list[str]:
-        names = self.scenario.feature_names
-        return [display_name(n) for n in names] if names else [f"input {k}" for k in
-                                                                range(self.scenario.inputs.shape[1])]
+        _, sc = self._shown()
+        names = sc.feature_names
+        return [display_name(n) for n in names] if names else [f"input {k}" for k in range(sc.inputs.shape[1])]

@@ -25,7 +25,7 @@ from textual.events import Click
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..engine.output_step import output_step
+from ..engine.output_step import OutputStep, output_step
 from ..engine.state import BACKWARD, FORWARD, SessionState
 from .drawing_layout import Edge, Layout, place_labels, plan, rasterise
 from .fmt import fit, short
@@ -140,6 +140,9 @@ class Canvas:
         return out
 
 
+Hits = dict[tuple[int, int], Edge | Selection]  # what a click on a cell selects
+
+
 class NetworkDrawing(Widget, can_focus=False):
     """Paints a ``SessionState`` as a node-and-edge drawing; clicks post ``Selected``."""
 
@@ -156,7 +159,7 @@ class NetworkDrawing(Widget, can_focus=False):
         self.class_names: tuple[str, ...] = ()
         self.budget = (120, 24)  # the most cells the drawing may take (the app sets it)
         self._strips: list[Strip] = []
-        self._hits: dict = {}
+        self._hits: Hits = {}
 
     def show(self, state: SessionState, selection: Selection, sample: int,
              names: tuple[str, ...] = (), classes: tuple[str, ...] = (),
@@ -183,15 +186,21 @@ class NetworkDrawing(Widget, can_focus=False):
         return self._strips[y]
 
     # ------------------------------------------------------------------ drawing
-    def draw(self) -> tuple[list[Strip], dict]:
-        st = self.state
+    def _shown(self) -> tuple[SessionState, Selection]:
+        """What ``show`` gave; drawing runs only from ``show``, after it."""
+        if self.state is None or self.selection is None:
+            raise RuntimeError("the network is drawn before show() gave it a state")
+        return self.state, self.selection
+
+    def draw(self) -> tuple[list[Strip], Hits]:
+        st, _ = self._shown()
         layout = _plan(st.layers, st.bias, *self.budget, self.names, self.class_names)
         if layout is None:
             canvas = Canvas(self.budget[0], 1)
             canvas.put(0, 0, "too wide to draw here: the matrix view shows it", "italic")
             return canvas.strips(self.rich_style), {}
         canvas = Canvas(max(layout.width, self.budget[0]), layout.height + FOOT)
-        hits: dict = {}
+        hits: Hits = {}
         s = min(self.sample, len(st.current.sample_indices) - 1)
         step = output_step(st.current, st.loss, s)
         self._lines(canvas, layout, hits)
@@ -201,15 +210,15 @@ class NetworkDrawing(Widget, can_focus=False):
         return canvas.strips(self.rich_style), hits
 
     def _weight(self, edge: Edge) -> float:
-        st = self.state
+        st, _ = self._shown()
         return float(st.biases[edge.layer][edge.j] if edge.i is None else st.weights[edge.layer][edge.i, edge.j])
 
-    def _lines(self, canvas: Canvas, layout: Layout, hits: dict) -> None:
+    def _lines(self, canvas: Canvas, layout: Layout, hits: Hits) -> None:
         """Every weight's line (small ones first, the selected one last), then the labels."""
-        sel = self.selection
-        chosen = Edge(sel.layer, sel.i, sel.j)
+        _, sel = self._shown()
+        chosen = Edge(sel.layer, sel.i, sel.feeds.j)
         values = {edge: self._weight(edge) for edge in layout.edges}
-        scales = {}
+        scales: dict[int, float] = {}
         for edge, w in values.items():
             if math.isfinite(w):
                 scales[edge.layer] = max(scales.get(edge.layer, 0.0), abs(w))
@@ -229,9 +238,9 @@ class NetworkDrawing(Widget, can_focus=False):
             canvas.put(x, y, text, how)
             hits.update({(x + k, y): edge for k in range(len(text))})
 
-    def _column(self, canvas: Canvas, layout: Layout, l: int, hits: dict, step) -> None:
+    def _column(self, canvas: Canvas, layout: Layout, l: int, hits: Hits, step: OutputStep | None) -> None:
         """Layer ``l``: its title, its nodes (value, ∂L once known), names beside, the bias node."""
-        st, sel = self.state, self.selection
+        st, sel = self._shown()
         cur, last = st.current, st.last_phase
         lit = last.kind if last is not None and last.layer == l and last.kind in (FORWARD, BACKWARD) else None
         x, width = layout.column_x(l), layout.boxes[(l, 0)].w
@@ -280,10 +289,10 @@ class NetworkDrawing(Widget, can_focus=False):
             if slope_text:
                 canvas.put(box.x + 9, box.y, f"{slope_text:>{box.w - 9}}"[: box.w - 9], slope_ink)
 
-    def _output_words(self, canvas: Canvas, box, k: int, s: int, step) -> None:
+    def _output_words(self, canvas: Canvas, box, k: int, s: int, step: OutputStep | None) -> None:
         """Beside output node k: its class name or target, and its error once predicted."""
         x = box.x + box.w + 1
-        t = short(float(self.state.current.targets[s, k]), 4)
+        t = short(float(self._shown()[0].current.targets[s, k]), 4)
         error = None if step is None else short(float(step.error[k]), 4)
         name = display_name(self.class_names[k]) + " " if k < len(self.class_names) else ""
         if box.h == 2:
@@ -294,10 +303,10 @@ class NetworkDrawing(Widget, can_focus=False):
             if error is not None:
                 canvas.put(x + 3 + len(t), box.y, f" e {error}", "bold")
 
-    def _foot(self, canvas: Canvas, y: int, step) -> None:
+    def _foot(self, canvas: Canvas, y: int, step: OutputStep | None) -> None:
         """The output's words for the sample shown, then the legend."""
-        st, sel = self.state, self.selection
-        k = sel.j if sel.layer == st.depth else 0
+        st, sel = self._shown()
+        k = sel.feeds.j if sel.layer == st.depth else 0
         width = canvas.width
         if step is None:
             canvas.put(0, y, "the forward pass has not reached the output yet", "dim italic")

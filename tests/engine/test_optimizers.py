@@ -71,7 +71,7 @@ class HeavyBall(Optimizer):
     slots = ("v",)
     momentum = 0.9
 
-    def update(self, w, g, slots, t):
+    def update(self, w, g, slots, t, buf=None):  # ignores buf: returns new arrays of its own
         (v,) = slots
         v = g.copy() if t == 1 else self.momentum * v + g
         return w - self.learning_rate * v, (v,)
