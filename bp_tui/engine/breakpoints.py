@@ -6,13 +6,12 @@ the others are off unless the file (``[breakpoints]``, see
 
 ``read_breakpoints`` reads that table into a ``BreakpointSettings``;
 ``BreakpointChecker`` looks at each update once applied and says which
-breakpoint fired, and where.  It only reads what the
+breakpoint fired, and where (``non_finite`` finds the first NaN or inf).  It only reads what the
 session computed, so it can follow every update of a long ``continue``.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,8 +19,9 @@ import numpy as np
 
 from .breakpoint_settings import DEFAULTS, KEYS, KINDS, BreakpointSettings, SettingError
 from .fields import Table
+from .non_finite import first_non_finite
 from .params import Node, Param
-from .state import BACKWARD, FORWARD, UPDATE, BatchRecord, Phase
+from .state import BatchRecord, Phase
 
 #: Units named in a dead-ReLU message before "and n more" (one line).
 MAX_NAMED = 6
@@ -221,85 +221,12 @@ class BreakpointChecker:
         return [(l, nodes) for l, nodes in dead if nodes]
 
     def _non_finite(self, update: int, applied: BatchRecord, where: str) -> BreakpointHit | None:
-        """The first non-finite value in phase order (see ``_places``)."""
-        if _all_finite(applied):
+        """The first non-finite value in phase order (``non_finite.first_non_finite``)."""
+        found = first_non_finite(applied, self.depth)
+        if found is None:
             return None
-        for phase, what, layer, value in _places(applied, self.depth):
-            array = np.asarray(0.0 if value is None else value, dtype=float)
-            if np.isfinite(array).all():
-                continue
-            at = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
-            place, sample = _place(what, layer, at)
-            if sample is not None:
-                sample = applied.sample_indices[sample]
-            named = _describe(what, place, sample)
-            step = "the update step" if phase.kind == UPDATE else f"the {phase.kind} pass"
-            weight = place if isinstance(place, Param) else (
-                None if place is None else Param.weight(place.layer, 0, place.j))
-            return BreakpointHit("non_finite", f"NaN/inf: {named} is {float(array[at])}, in {step} of {where}",
-                                 update, phase, weight=weight, place=place, sample=sample)
-        return None
-
-
-def _describe(what: str, place: Param | Node | None, sample: int | None) -> str:
-    """``pre-activation of layer 1 node 0, sample #3``, ``weight W1[0,1]``, ``loss of sample #3``."""
-    if what == "loss of sample":
-        return f"loss of sample #{sample}"
-    if place is None:
-        return what
-    joint = " at " if what in ("loss slope", "activation slope") else (" of " if isinstance(place, Node) else " ")
-    return f"{what}{joint}{place.name}" + ("" if sample is None else f", sample #{sample}")
-
-
-def _place(what: str, layer: int, at: tuple[int, ...]) -> tuple[Param | Node | None, int | None]:
-    """Where index ``at`` of a ``_places`` array is: a parameter entry, or a node
-    and the batch row (sample) it belongs to; the loss has no place."""
-    if what in ("weight", "gradient of weight"):
-        return Param.weight(layer, at[0], at[1]), None
-    if what in ("bias", "gradient of bias"):
-        return Param.bias(layer, at[0]), None
-    if what == "loss of sample":
-        return None, at[0]
-    if what == "batch loss":
-        return None, None
-    return Node(layer, at[1]), at[0]
-
-
-def _all_finite(a: BatchRecord) -> bool:
-    """A quick screen: True means nothing in the update is NaN or inf.
-
-    Enough to look at the pre-activations (an activation of finite numbers
-    is finite), the batch loss (a mean of losses >= 0) and the weights after
-    the update (a non-finite loss slope or gradient always reaches them
-    through W - learning_rate x gradient).  A sum is finite only if every
-    term is; an overflowing sum only sends us to the full search.
-    """
-    total = a.batch_loss if a.batch_loss is not None else 0.0
-    with np.errstate(all="ignore"):
-        for arrays in (a.pre_activations, a.weights_after or ()):
-            for x in arrays:
-                if x is not None:
-                    total += float(x.sum())
-    return math.isfinite(total)
-
-
-def _places(a: BatchRecord, L: int):
-    """``(phase, what, layer, array)`` in the order the update computed them:
-    forward 1..L and the loss, backward L..1, the update.  Per-node arrays
-    have one row per sample of the batch."""
-    for l in range(1, L + 1):
-        yield Phase(FORWARD, l), "pre-activation", l, a.pre_activations[l]
-        yield Phase(FORWARD, l), "node value", l, a.node_values[l]
-    yield Phase(FORWARD, L), "loss of sample", L, a.sample_loss
-    yield Phase(FORWARD, L), "batch loss", L, a.batch_loss
-    for l in range(L, 0, -1):
-        yield Phase(BACKWARD, l), "loss slope", l, a.loss_slopes[l]
-        yield Phase(BACKWARD, l), "activation slope", l, a.activation_slopes[l]
-        yield Phase(BACKWARD, l), "gradient of weight", l, a.grad_weights[l]
-        yield Phase(BACKWARD, l), "gradient of bias", l, a.grad_biases[l]
-    for l in range(1, L + 1):
-        yield Phase(UPDATE), "weight", l, a.weights_after and a.weights_after[l]
-        yield Phase(UPDATE), "bias", l, a.biases_after and a.biases_after[l]
+        return BreakpointHit("non_finite", f"NaN/inf: {found.named} is {found.value}, in {found.step} of {where}",
+                             update, found.phase, weight=found.weight, place=found.place, sample=found.sample)
 
 
 def gradient_norm(batch: BatchRecord) -> float:

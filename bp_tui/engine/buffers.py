@@ -38,8 +38,8 @@ RECYCLE_FROM = 4096  # entries (32 KiB)
 #: Arrays of one shape remembered, the most recently handed out: enough for the
 #: timeline's recent checkpoints (8 updates of Adam's w, m and s) and the batch passes.
 REMEMBER = 48
-#: Free arrays of one shape kept for the next updates (an update takes at most 3); more are let go.
-SPARE = 6
+#: Free arrays of one shape kept for the next update (Adam takes 3: w, m and s); more are let go.
+SPARE = 3
 
 
 class Fresh:
@@ -86,15 +86,15 @@ class Recycler(Fresh):
         handed = self._handed.get(shape)
         if handed is None:
             handed = self._handed[shape] = deque()
-        found, spare, i = None, 0, 0
-        while i < len(handed):
+        found, spare = None, 0
+        for i in range(len(handed) - 1, -1, -1):  # the most recently handed out first: likely still cached
             if _references(handed, i) > UNHELD:
-                i += 1
-            elif found is None:
+                continue
+            if found is None:
                 found = handed[i]
                 del handed[i]
             elif spare < SPARE:
-                spare, i = spare + 1, i + 1
+                spare += 1
             else:
                 del handed[i]  # one too many lying free: let it go
         if found is None:

@@ -185,8 +185,9 @@ class Debugger:
         sc = self.scenario
         return None if batch is None else gradcheck.check_weight(batch, param, sc.activations, sc.loss)
 
-    def check_network(self) -> NetworkCheck | None:
-        """Every weight's check on the one batch whose gradients are all on screen (``V``).
+    def check_network(self, progress: Callable[[int, int], None] = lambda done, total: None) -> NetworkCheck | None:
+        """Every weight's check on the one batch whose gradients are all on screen (``V``);
+        ``progress(checked, total)`` as ``gradcheck.check_network`` calls it.
 
         None before any backward pass, and while one is half done: then the
         last layers show the new batch and the first ones the last update's,
@@ -196,7 +197,7 @@ class Debugger:
         if batch is None or (grads[-1] is not None and grads[1] is None):
             return None
         sc = self.scenario
-        return gradcheck.check_network(batch, sc.activations, sc.loss)
+        return gradcheck.check_network(batch, sc.activations, sc.loss, progress=progress)
 
     # ------------------------------------------------------------------ run
     def _observe(self) -> BreakpointHit | None:

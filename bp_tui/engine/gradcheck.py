@@ -37,6 +37,7 @@ such checks are flagged ``kink`` rather than reported as errors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,13 +239,17 @@ def _choose(grads: np.ndarray, starts: np.ndarray, max_weights: int, seed: int) 
 
 
 def check_network(batch: BatchView, activations, loss: str, max_weights: int = 2000,
-                  seed: int = 0) -> NetworkCheck:
+                  seed: int = 0, progress: Callable[[int, int], None] = lambda done, total: None) -> NetworkCheck:
     """Check every weight and bias of ``batch`` (its backward pass complete;
     past ``max_weights``, a seeded sample of that many plus the largest
     gradients) and report the worst relative error among the checks without
     a kink (nan counts as worst; when every check has a kink, the worst of
     those).  The worst is re-checked by ``check_weight``, so it reads
-    exactly as a single check of it would."""
+    exactly as a single check of it would.
+
+    ``progress(checked, total)`` is called before the first parameter and
+    after each vectorised chunk, so a UI can show how far the check is (and
+    stop it: whatever ``progress`` raises ends the check)."""
     _needs_gradient(batch, 1)
     W, b = list(batch.weights), list(batch.biases)
     depth = len(W) - 1
@@ -255,6 +260,8 @@ def check_network(batch: BatchView, activations, loss: str, max_weights: int = 2
     grads = [np.concatenate([grad_W[l].ravel(), [] if b[l] is None else grad_b[l]]) for l in range(1, depth + 1)]
     starts = np.cumsum([0] + [len(g) for g in grads])
     chosen = _choose(np.concatenate(grads), starts, max_weights, seed)
+    checked, total = 0, len(chosen)
+    progress(checked, total)
     found = []  # per layer: (relative errors, kinks, rows, columns)
     with np.errstate(all="ignore"):
         for l in range(1, depth + 1):
@@ -273,6 +280,8 @@ def check_network(batch: BatchView, activations, loss: str, max_weights: int = 2
                                                np.repeat(cols[part], many), (h[part][:, None] * NUDGES).ravel())
                 fd[part] = _combine(losses.reshape(-1, many), h[part])
                 kink[part] = kinks.reshape(-1, many).any(axis=1)
+                checked += len(fd[part])
+                progress(checked, total)
             error = relative_error(grads[l - 1][local], fd, FLOOR_FACTOR * noise[l] / h)
             found.append((np.atleast_1d(error), kink, rows, cols, np.full(len(local), l)))
     error, kink, rows, cols, layers = (np.concatenate(parts) for parts in zip(*found))

@@ -7,8 +7,9 @@ and how it was formed; Adam's m, s, their corrections and the step).  The
 new value an explanation ends with is ``update`` run on the entry alone, so
 it is bit for bit the value training applies.
 
-Operations follow torch's order where that costs nothing (Adam's
-``√s / √(1 − beta2^t) + eps``).  Every ``update`` writes its results into
+Operations follow torch's order where that costs nothing; Adam's step is
+the same quantity in Kingma and Ba's cheaper order (a pass fewer over the
+weights; it agrees with torch to round-off).  Every ``update`` writes its results into
 ``buf.out`` arrays and its temporaries into ``buf.scratch`` ones (see
 ``buffers``), never into its inputs: checkpoints and the screen may still
 hold them.
@@ -152,11 +153,13 @@ class Adam(_Stateful):
         np.multiply(g, g, out=work)
         work *= 1 - o.beta2
         s += work
+        # lr·m̂ / (√ŝ + eps) as Kingma and Ba's "more efficient order": lr·(√c2 / c1)·m / (√s + eps·√c2)
+        # with c1, c2 = 1 − beta1^t, 1 − beta2^t; equal in exact arithmetic, one pass fewer.
+        root_c2 = math.sqrt(1 - o.beta2**t)
         denom = np.sqrt(s, out=work)
-        denom /= math.sqrt(1 - o.beta2**t)
-        denom += o.eps
+        denom += o.eps * root_c2
         step = np.divide(m, denom, out=work)
-        step *= -(self.learning_rate / (1 - o.beta1**t))
+        step *= -(self.learning_rate * root_c2 / (1 - o.beta1**t))
         return np.add(step, w, out=buf.out(w)), (m, s)
 
     def shrunk(self, w, buf):

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from rich.text import Text
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -29,6 +29,7 @@ from ..engine.threads import use_threads_for
 from . import classroom, hints, layout
 from .deep_link import Start
 from .dialog import Palette
+from .exit_status import KeepsCrashStatus
 from .keys import KEYS, commands, key_for
 from .main_screen import MainScreen
 from .moves import Moves
@@ -37,11 +38,12 @@ from .selection import Selection, clamp, default_selection
 from .snapshot import Snapshot, View
 
 
-class BpTuiApp(App):
+class BpTuiApp(KeepsCrashStatus):
     """One session's debugger: publishes snapshots, routes the step keys; the work is its collaborators'."""
 
     CSS_PATH = "app.tcss"
     TITLE = "bp-tui"
+    writes_files = True  # bp-tui screenshot sets it False: X and m then write nothing (files.py, explain_export.py)
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()

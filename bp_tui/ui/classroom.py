@@ -4,22 +4,18 @@ the deep-link start.
 
 Each function takes the app and uses only what the app publishes (its
 ``scenario``, state, selection, sample, ``say``); the App's actions are one
-line each calling these.  The accessors below read either app layout: the
-published ``main.snapshot`` / ``view`` / run ``controller``, or the older
-``state`` / ``selection`` / ``_continuing`` attributes.
+line each calling these.  They read what the app publishes: its
+``main.snapshot``, ``view`` and run ``controller``.
 """
 
 from __future__ import annotations
-
-import threading
-from collections.abc import Callable
 
 from textual.app import App
 
 from ..engine.narration import narrate
 from .deep_link import Start
 from .explain_export import deliver_explanation
-from .pace import FULL, PACES, changed, phase_run
+from .pace import FULL, PACES, changed, paced_run
 from .presenter import PRESENTER_THEME, PresenterPane
 
 PRESENTING = "-presenting"  # the screen's class in presenter mode
@@ -28,19 +24,19 @@ PACE_KEYS = ("less_than_sign", "greater_than_sign")  # keys.py's pace pair: they
 
 def _state(app):
     snapshot = getattr(getattr(app, "main", None), "snapshot", None)
-    return snapshot.state if snapshot is not None else getattr(app, "state", None) or app.session.state
+    return snapshot.state if snapshot is not None else app.session.state
 
 
 def _selection(app):
-    return app.view.selection if hasattr(app, "view") else app.selection
+    return app.view.selection
 
 
 def _sample(app) -> int:
-    return app.view.sample if hasattr(app, "view") else app.sample
+    return app.view.sample
 
 
 def _running(app) -> bool:
-    return app.controller.running if hasattr(app, "controller") else getattr(app, "_continuing", False)
+    return app.controller.running
 
 
 def _screen(app):
@@ -66,7 +62,7 @@ def toggle_presenter(app) -> None:
     """``P``: the secondary panes hide, the equation shows large, a high-contrast theme."""
     screen = _screen(app)
     if not screen.query(PresenterPane):
-        screen.query_one("#main").mount(PresenterPane(id="presenter"), after="#diagram-box")
+        screen.query_one("#main").mount(PresenterPane(id="presenter"), after="#counters")
     on = not presenting(app)
     screen.set_class(on, PRESENTING)
     if on:
@@ -86,7 +82,7 @@ def show(app) -> None:
     if not presenting(app):
         return
     for pane in _screen(app).query(PresenterPane):
-        width = (pane.size.width or app.size.width) - 4
+        width = (pane.size.width or app.size.width) - 2  # a column spare either side
         pane.show(narrate(_state(app), _selection(app), _sample(app)), width)
 
 
@@ -105,45 +101,15 @@ def pace_shown(app) -> str:
 
 
 def change_pace(app, delta: int) -> None:
-    """``<`` / ``>``: slower or faster, also while running (from the next beat on).
-
-    A run of whole updates cannot slow down to single phases (nor the other
-    way): it pauses and goes on at once in the other kind of run.
-    """
+    """``<`` / ``>``: slower or faster, also while running: the run goes on at the new pace
+    from the step under way (``pace.paced_run`` reads the kind of step, the controller the beat)."""
     app._pace = changed(pace_index(app), delta)
-    running = _running(app)
-    app.say(f"pace: {pace_label(app)}" + ("" if running else " (c continues at it)"))
-    if hasattr(app, "controller"):
-        app.controller.pace = PACES[app._pace].beat
-    if running and PACES[app._pace].per_phase != getattr(app, "_run_per_phase", False):
-        app.controller.pause() if hasattr(app, "controller") else app._pause.set()
-
-        def resume() -> None:
-            if not _running(app):
-                timer.stop()
-                app.action_continue()
-
-        timer = app.set_interval(0.05, resume)
+    app.say(f"pace: {pace_label(app)}" + ("" if _running(app) else " (c continues at it)"))
+    app.controller.set_pace(PACES[app._pace].beat)
     app.publish()
 
 
 def continue_paced(app) -> None:
-    """``c`` with a run controller (``run.RunController``): at the chosen pace, its ``pace`` the beat."""
-    pace = PACES[pace_index(app)]
-    app._run_per_phase = pace.per_phase
-    app.controller.pace = pace.beat
-    app.controller.start(phase_run(app.debugger) if pace.per_phase else app.debugger.run)
-
-
-def paced(app, pause: threading.Event) -> tuple[Callable, Callable[[], bool]]:
-    """``(run, stop)`` for a continue at the app's pace: whole updates (``Debugger.run``)
-    or single phases (``pace.phase_run``); after each, a beat's wait that a key (``pause``)
-    ends at once.  The beat is read each time, so the pace can change while running."""
-    per_phase = PACES[pace_index(app)].per_phase
-    app._run_per_phase = per_phase
-
-    def stop() -> bool:
-        beat = PACES[pace_index(app)].beat
-        return pause.wait(beat) if beat else pause.is_set()
-
-    return (phase_run(app.debugger) if per_phase else app.debugger.run), stop
+    """``c``: a run (``run.RunController``) at the chosen pace, which the pace keys change as it goes."""
+    app.controller.set_pace(PACES[pace_index(app)].beat)
+    app.controller.start(paced_run(app.debugger, lambda: PACES[pace_index(app)].per_phase))

@@ -44,14 +44,15 @@ class CompareScreen(Screen):
     CompareScreen CompareChart { height: 1fr; min-height: 10; }
     """
 
-    def __init__(self, comparison: Comparison, standalone: bool = False):
+    def __init__(self, comparison: Comparison, standalone: bool = False, lock: threading.Lock | None = None):
+        """``lock``: the one every move of run A takes elsewhere too (the app's, for a fork)."""
         super().__init__()
         self.comparison, self.standalone = comparison, standalone
         a = comparison.a.scenario
         self.params = list(all_params(a.layers, a.bias))
         self.selected = 0
         self.precise = False
-        self.moving = threading.Lock()  # the worker of ``c`` moves the runs under it; drawing reads under it
+        self.moving = lock or threading.Lock()  # the worker of ``c`` moves the runs under it; drawing reads under it
         self.running = False
         self._stop = threading.Event()
         self._timer: Timer | None = None

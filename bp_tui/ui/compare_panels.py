@@ -66,13 +66,13 @@ def run_text(name: str, reading: Reading, colour: str, precise: bool) -> Text:
                 f"learning_rate {number(state.learning_rate, six)}\n")
     text.append(f"{param.name} = {number(reading.value, eight)}\n", style="bold")
     if bd is None:
-        text.append("gradient: not computed yet (run the backward pass)\n", style="dim")
+        text.append("gradient: not computed yet (run the backward pass)", style="dim")
         return text
     text.append(f"gradient {number(bd.gradient, eight)}", style="bold")
-    text.append("  (this batch)\n" if reading.this_batch else "  (last update)\n", style="dim")
+    text.append("  (this batch)" if reading.this_batch else "  (last update)", style="dim")
     for line in bd.update.equations:
-        text.append(f"{line.formula}\n", style="dim")
-        text.append(f"  {line.numbers(lambda x: number(x, six))}\n")
+        text.append(f"\n{line.formula}", style="dim")
+        text.append(f"\n  {line.numbers(lambda x: number(x, six))}")
     return text
 
 

@@ -17,6 +17,7 @@ from ..engine.explain import explain_batch, explain_update
 from ..engine.export import ExportError, atomic_write
 from ..engine.scenario import Scenario
 from ..engine.state import SessionState
+from .files import NO_WRITES
 
 
 def current_document(scenario: Scenario, state: SessionState) -> tuple[int, str]:
@@ -42,6 +43,8 @@ def deliver_explanation(app, scenario: Scenario, state: SessionState, folder: Pa
     if app.is_web:
         app.deliver_text(io.StringIO(text), save_filename=name, mime_type="text/markdown")
         return f"update {update} worked through: {name} downloaded, and copied to the clipboard"
+    if not getattr(app, "writes_files", True):  # bp-tui screenshot
+        return f"update {update} worked through: copied to the clipboard ({NO_WRITES}: {name} not written)"
     path = (folder or Path.cwd()) / name
 
     def write(handle) -> None:

@@ -23,6 +23,8 @@ from ..engine import Scenario, TrainingSession
 from ..engine.export import atomic_write, csv_lines, load_weights, save_weights, trace_lines
 from .jobs import Job, Progress
 
+NO_WRITES = "a screenshot writes no files"  # bp-tui screenshot's app (``writes_files`` False)
+
 
 @dataclass(frozen=True)
 class Written:
@@ -78,7 +80,8 @@ def jobs_for(app: App, scenario: Scenario, session: TrainingSession,
              lock: AbstractContextManager) -> Callable[[str, str], Job]:
     """What the ``X`` dialog runs for a choice and a path: ``export`` as a job, with the
     weights as they are now (read under ``lock``; arrays are never changed in place).
-    Served (``bp-tui serve``): a download instead (``served.deliver_export``, on the UI thread)."""
+    Served (``bp-tui serve``): a download instead (``served.deliver_export``, on the UI thread);
+    in ``bp-tui screenshot`` nothing is written (weights may still be loaded)."""
     from .served import deliver_export
 
     def job_for(choice: str, path: str) -> Job:
@@ -86,6 +89,8 @@ def jobs_for(app: App, scenario: Scenario, session: TrainingSession,
             W, b, updates = list(session.W), list(session.b), session.updates_done
         if app.is_web:
             return lambda _: Written(app.call_from_thread(deliver_export, app, choice, scenario, updates, W, b))
+        if not getattr(app, "writes_files", True) and choice != "load":
+            return lambda _: Written(f"{NO_WRITES}: {path} not written")
         return job(choice, path, scenario, updates, W, b)
 
     return job_for

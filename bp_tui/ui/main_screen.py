@@ -167,7 +167,7 @@ class MainScreen(Screen[None]):
             app.publish()
 
         app.busy = True
-        app.push_screen(JobScreen("checking every gradient…", lambda _: app.debugger.check_network()), checked)
+        app.push_screen(JobScreen("checking every gradient…", app.debugger.check_network), checked)
 
     def _toggle_watch(self, watch: Watch) -> None:
         pinned = self.app.controller.move(lambda: self.app.debugger.watches.toggle(watch, self.app.session))
@@ -204,7 +204,7 @@ class MainScreen(Screen[None]):
             except ValueError as error:
                 app.say(f"cannot fork: {error}")
                 return
-            app.push_screen(CompareScreen(comparison), lambda _: app.publish())
+            app.push_screen(CompareScreen(comparison, lock=app.controller.lock), lambda _: app.publish())
 
         app.push_screen(ForkScreen(f"from update {app.session.updates_done} of {app.scenario.title}"), chosen)
 

@@ -8,6 +8,9 @@ very next beat, and breakpoints stop a paced run as they stop a fast one.
 
 ``phase_run`` is the ``Debugger.run``-shaped loop for one phase per beat:
 each step under the lock, the breakpoints' verdict at every update boundary.
+``paced_run`` is the one run ``c`` starts: it asks after every step which kind
+of step the pace wants now, so a pace key changes a run under way without
+stopping it (a stop would redraw "paused", a new start would lose the beat).
 """
 
 from __future__ import annotations
@@ -59,5 +62,36 @@ def phase_run(debugger: Debugger) -> Callable[..., BreakpointHit | None]:
                     return hit
             if stop():
                 return None
+
+    return run
+
+
+def paced_run(debugger: Debugger, per_phase: Callable[[], bool]) -> Callable[..., BreakpointHit | None]:
+    """A continue whose step (one phase, or one whole update) follows ``per_phase()`` as it changes.
+
+    It runs single phases (``phase_run``) or whole updates (``Debugger.run``,
+    the fast path at full speed, which first finishes an update under way)
+    and hands over between them after the step under way, when ``per_phase()``
+    turns; only ``stop()``, the end of training or a breakpoint end it.
+    """
+    phases = phase_run(debugger)
+
+    def run(stop: Callable[[], bool] = lambda: False,
+            lock: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
+            tick: Callable[[], None] = lambda: None) -> BreakpointHit | None:
+        paused, kind = False, False
+
+        def stop_or_turn() -> bool:
+            nonlocal paused
+            paused = stop()
+            return paused or per_phase() != kind
+
+        while not paused:
+            kind = per_phase()
+            steps = phases if kind else debugger.run
+            hit = steps(stop=stop_or_turn, lock=lock, tick=tick)
+            if hit is not None or debugger.session.finished:
+                return hit
+        return None
 
     return run

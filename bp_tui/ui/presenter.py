@@ -51,7 +51,7 @@ class PresenterPane(Vertical):
 
     SCOPED_CSS = False  # its rules also hide the secondary panes (classroom.PRESENTING on the screen)
     DEFAULT_CSS = """
-    PresenterPane { height: auto; padding: 0 1; display: none; }
+    PresenterPane { height: 1fr; display: none; align-vertical: middle; }
     Screen.-presenting PresenterPane { display: block; }
     Screen.-presenting #bottom, Screen.-presenting #side, Screen.-presenting #watches { display: none; }
     PresenterPane #presenter-equation { width: 100%; text-align: center; color: $accent; text-style: bold; }

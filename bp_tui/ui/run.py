@@ -12,9 +12,10 @@ under the lock after an update, at most every ``REDRAW_SECONDS``) and a timer
 on the UI thread hands the latest to ``on_redraw``: drawing never waits for
 the lock and the run never waits for drawing.
 
-``pace`` (seconds between updates, None: as fast as it goes) is the seam for
-paced playback: the worker waits that long after each update, and a pause
-ends the wait at once.
+``pace`` (seconds between steps, None: as fast as it goes) is the seam for
+paced playback: the worker waits that long after each step; a pause ends the
+wait at once, and a new pace (``set_pace``) re-times the wait under way, so a
+run goes on at the new pace without stopping.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class RunController:
         self.lock = threading.Lock()
         self.pace: float | None = None
         self.running = False
-        self._pause = threading.Event()
+        self._paused = False
+        self._beat = threading.Condition()  # the worker waits a beat on it; pause and set_pace wake it
+        self._cancelled = threading.Event()
         self._latest: Reading | None = None
         self._taken = 0.0
         self._timer: Timer | None = None
@@ -110,13 +113,22 @@ class RunController:
     def start(self, run: Run) -> None:
         """Go on with ``run`` in the worker until it ends, a breakpoint fires or ``pause``."""
         self.running = True
-        self._pause.clear()
+        self._paused = False
         self._latest = None
         self._timer = self.app.set_interval(REDRAW_SECONDS, self._redraw)
-        self.app.run_worker(lambda: self._train(run), thread=True, exclusive=True, group="run")
+        worker = self.app.run_worker(lambda: self._train(run), thread=True, exclusive=True, group="run")
+        self._cancelled = worker.cancelled_event  # set when the app quits (ctrl+q) with the run under way
 
     def pause(self) -> None:
-        self._pause.set()
+        with self._beat:
+            self._paused = True
+            self._beat.notify_all()
+
+    def set_pace(self, beat: float | None) -> None:
+        """The wait after each step from now on, the wait under way included (counted from its start)."""
+        with self._beat:
+            self.pace = beat
+            self._beat.notify_all()
 
     # ------------------------------------------------------------ worker
     def _train(self, run: Run) -> None:
@@ -127,10 +139,19 @@ class RunController:
             pass
 
     def _stop(self) -> bool:
-        """After each update, outside the lock: paused? (waiting ``pace`` first, if set)."""
-        if self.pace:
-            return self._pause.wait(self.pace)
-        return self._pause.is_set()
+        """After each step, outside the lock: paused? (waiting ``pace`` first, if set).
+
+        The app quitting stops it too: else the worker's thread, which Python
+        waits for at exit, would train on to the end after the window closed."""
+        if self._cancelled.is_set():
+            return True
+        if not self.pace:
+            return self._paused  # full speed: no lock taken
+        began = time.monotonic()
+        with self._beat:
+            while not self._paused and self.pace and (left := began + self.pace - time.monotonic()) > 0:
+                self._beat.wait(left)
+            return self._paused or self._cancelled.is_set()
 
     def _tick(self) -> None:
         """After each update, under the lock: a reading now and then for the redraw timer."""
@@ -148,4 +169,4 @@ class RunController:
         self.running = False
         if self._timer is not None:
             self._timer.stop()
-        self.on_stopped(hit, self._pause.is_set())
+        self.on_stopped(hit, self._paused)

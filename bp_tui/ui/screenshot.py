@@ -31,8 +31,12 @@ def check_keys(keys: list[str]) -> list[str]:
 
 
 async def render_svg(scenario: Scenario, keys: list[str], size: tuple[int, int]) -> str:
-    """Press ``keys`` in a headless app of ``size`` and return the screen as SVG."""
+    """Press ``keys`` in a headless app of ``size`` and return the screen as SVG.
+
+    The app writes no files (``writes_files``): ``X`` or ``m`` among the keys
+    show what they would do, but leave no export behind in the folder."""
     app = create_app(scenario)
+    app.writes_files = False
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         for key in keys:

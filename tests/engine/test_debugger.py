@@ -107,7 +107,7 @@ def test_a_weight_that_overflows_is_named_for_the_ui_to_select():
 
 
 def test_places_map_to_the_weight_to_select():
-    from bp_tui.engine.breakpoints import _place
+    from bp_tui.engine.non_finite import _place
 
     assert _place("gradient of weight", 2, (3, 1)) == (Param.weight(2, 3, 1), None)
     assert _place("bias", 1, (4,)) == (Param.bias(1, 4), None)

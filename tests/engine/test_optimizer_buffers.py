@@ -107,3 +107,18 @@ def test_the_recycler_never_hands_out_an_array_someone_holds():
     view = None
     assert recycler.out(like) is not third  # the first, free again; the third is held by this test
     assert recycler.scratch(like) is recycler.scratch(like) and recycler.scratch(like) is not recycler.scratch(like, 1)
+
+
+@pytest.mark.parametrize("training", OPTIMIZERS, ids=lambda o: "-".join(map(str, o.values())))
+def test_one_vector_gives_the_bits_of_parameter_by_parameter(training):
+    """The same operations on the same numbers: a small network's one-vector update and the
+    parameter-by-parameter one write the same bytes, weights and state, update after update."""
+    flat = TrainingSession(scenario(SMALL, training))
+    each = TrainingSession(scenario(SMALL, training))
+    each.optimizer._flat = None
+    assert (flat.optimizer._flat is None) == bool(training.get("freeze"))  # frozen: never one vector
+    for _ in range(15):
+        flat.finish_update()
+        each.finish_update()
+        assert [a.tobytes() for a in flat.checkpoint().arrays()] == [a.tobytes() for a in each.checkpoint().arrays()]
+    assert flat.optimizer.state == each.optimizer.state and flat.optimizer.state.updates == 15

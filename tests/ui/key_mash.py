@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from textual.keys import _character_to_key
 
 from bp_tui.ui.keys import KEYS
 
@@ -38,10 +39,28 @@ ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 20.0
 ANSWER_TIMEOUT = 10.0
 
-#: Textual's key names as tmux sends them.
+#: Textual's named keys as tmux's ``send-keys`` names them (an unknown name tmux types
+#: out letter by letter: ``less_than_sign`` was 14 keys, not ``<``).
 TMUX_NAMES = {"space": "Space", "enter": "Enter", "left": "Left", "right": "Right", "up": "Up", "down": "Down",
-              "shift+left": "S-Left", "shift+right": "S-Right", "shift+tab": "BTab", "tab": "Tab",
-              "question_mark": "?", "escape": "Escape"}
+              "tab": "Tab", "shift+tab": "BTab", "escape": "Escape", "backspace": "BSpace", "delete": "DC",
+              "insert": "IC", "home": "Home", "end": "End", "pageup": "PageUp", "pagedown": "PageDown",
+              **{f"f{n}": f"F{n}" for n in range(1, 13)}}
+#: Textual's names of printable characters (``less_than_sign``, ``question_mark``...): the character.
+CHARACTERS = {_character_to_key(chr(c)): chr(c) for c in range(33, 127)}
+MODIFIERS = {"ctrl": "C-", "shift": "S-", "alt": "M-"}
+
+
+def tmux_name(key: str) -> str:
+    """The ``send-keys`` name of Textual's key name ``key``: ``<`` for ``less_than_sign``,
+    ``S-Left`` for ``shift+left``, ``C-p`` for ``ctrl+p``; KeyError if there is none."""
+    if len(key) == 1:
+        return key
+    if key in TMUX_NAMES or key in CHARACTERS:
+        return TMUX_NAMES.get(key) or CHARACTERS[key]
+    modifier, _, rest = key.partition("+")
+    if modifier in MODIFIERS and rest:
+        return MODIFIERS[modifier] + tmux_name(rest)
+    raise KeyError(f"no tmux name for the key {key!r}")
 DIALOG_KEYS = ["Enter", "Enter", "Escape", "Tab", "BTab", "Up", "Down", "PageUp", "PageDown", "Home", "End",
                "BSpace", "Space", "C-p", "Left", "Right"] + list("0123456789")
 LETTERS = [c for c in string.ascii_letters if c != "q"]
@@ -53,7 +72,7 @@ def bound_keys() -> list[str]:
     for key in KEYS:
         if key.action == "quit":
             continue
-        names += [TMUX_NAMES.get(name, name) for name in key.keys.split(",")]
+        names += [tmux_name(name) for name in key.keys.split(",")]
     return names
 
 

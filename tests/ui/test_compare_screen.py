@@ -210,3 +210,38 @@ async def test_any_key_pauses_a_continued_comparison_in_lockstep():
         assert "paused" in hint(app)
         await pilot.press("p")  # every digit float64 holds
         assert f"W1[0,0] = {float(a.W[1][0, 0])!r}" in panel(app, "A")
+
+
+def test_the_committed_compare_screenshot_is_current():
+    """screenshots/compare.svg (in the README) is what the screen shows now; when the screen
+    changes, run ``PYTHONPATH=. python screenshots/make_compare.py`` and look at it."""
+    import asyncio
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "screenshots" / "make_compare.py"
+    spec = importlib.util.spec_from_file_location("make_compare", path)
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    assert asyncio.run(make.render()) == make.OUTPUT.read_text(encoding="utf-8"), "compare.svg is stale"
+
+
+async def test_continue_in_a_fork_trains_both_runs_under_the_apps_lock():
+    from ui_helpers import app_for
+
+    app = app_for("lr_too_high")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "enter", "F")
+        app.screen.query_one("#change").value = "learning_rate=0.2"
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.moving is app.controller.lock
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert same_run(screen.comparison.a, alone("lr_too_high", 15))
+        b = screen.comparison.b.session
+        assert b.updates_done == 15 and b.loss_history[-1] < 1e-5  # from update 2's weights, at 0.2: it settles
+        await pilot.press("q")
+        assert app.session.updates_done == 15

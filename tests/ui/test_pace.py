@@ -6,7 +6,7 @@ import threading
 
 from bp_tui.engine import load_scenario, scenario_from_dict
 from bp_tui.engine.debugger import Debugger
-from bp_tui.ui.pace import FULL, PACES, changed, phase_run
+from bp_tui.ui.pace import FULL, PACES, changed, paced_run, phase_run
 
 
 def test_one_phase_per_step_until_stopped():
@@ -43,3 +43,38 @@ def test_paces_go_from_phase_to_full_speed():
     assert [p.per_phase for p in PACES] == [True, False, False]
     assert PACES[FULL].beat is None and all(p.beat for p in PACES[:FULL])
     assert changed(0, -1) == 0 and changed(0, 1) == 1 and changed(FULL, 1) == FULL
+
+
+def _long(breakpoints: dict | None = None):
+    return scenario_from_dict({
+        "title": "t", "network": {"layers": [1, 1], "activations": ["identity"], "weights": [[[0.0]]]},
+        "data": {"inputs": [[1.0]], "targets": [[1.0]]},
+        "training": {"loss": "mse", "learning_rate": 0.1, "epochs": 1000},
+        **({"breakpoints": breakpoints} if breakpoints else {}),
+    })
+
+
+def test_a_paced_run_turns_from_updates_to_phases_and_back_without_ending():
+    debugger = Debugger(_long())
+    session = debugger.session
+    seen: list[tuple[int, int]] = []  # (updates_done, phases_done) after each step
+    kinds = iter([False] * 10 + [True] * 7 + [False] * 1000)  # per_phase asked once per step (and at start)
+    per_phase = lambda: next(kinds)  # noqa: E731
+
+    def stop() -> bool:
+        seen.append((session.updates_done, session.phases_done))
+        return len(seen) >= 30
+
+    ran = paced_run(debugger, per_phase)(stop=stop)
+    assert ran is None and len(seen) == 30  # one run: stopped only by stop()
+    # 10 whole updates, then single phases (forward, backward, update: 3 an update), then whole updates
+    phases = [(10, 1), (10, 2), (11, 0), (11, 1), (11, 2), (12, 0)]
+    assert seen == [(u, 0) for u in range(1, 11)] + phases + [(u, 0) for u in range(13, 27)]
+
+
+def test_a_breakpoint_stops_a_paced_run_after_the_pace_turned():
+    debugger = Debugger(_long({"at_update": 6}))
+    kinds = iter([True] * 8 + [False] * 1000)  # phases first (3 phases an update), then whole updates
+    hit = paced_run(debugger, lambda: next(kinds))()
+    assert hit is not None and hit.kind == "at_update" and hit.update == 6
+    assert debugger.session.updates_done == 6 and debugger.session.phases_done == 0
