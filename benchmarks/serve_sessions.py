@@ -12,11 +12,15 @@ browser tabs do), and measures for each:
 - key answer: once every session has drawn its first screen, each session
   presses ``f`` in turn and the time to the output that shows the step
   ("done: forward, layer 1") is taken (target: within 300 ms);
-- memory: resident memory of each session's process (from /proc).
+- memory: resident memory of each session's process (from /proc), and its
+  proportional share (PSS: pages shared with the warm server divided among
+  the processes sharing them, which is what a session really adds).
 
-It prints the figures (median, worst) and exits 0 whether or not the targets
-are met.  A served session is one Python process running the app; the
-server itself is one more.
+It prints the figures (median, worst) with the load average beside them and
+exits 0 whether or not the targets are met.  A served session is one process
+forked by the warm server (``bp_tui/ui/serve_warm.py``, which did the imports
+once); ``--cold`` makes each tab start ``python -m bp_tui`` instead (as before
+the warm server), to compare.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from pathlib import Path
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
-from serve_helpers import served, session_cpu, session_memory, tab
+from serve_helpers import served, session_cpu, session_memory, tab, warm_cpu
 
 
 async def one_tab(server, repeats: int) -> tuple[list, list]:
@@ -94,34 +98,42 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--scenario", default="seed")
     parser.add_argument("--repeats", type=int, default=5, help="single tabs opened one after another first")
+    parser.add_argument("--cold", action="store_true", help="every tab starts python -m bp_tui (no warm server)")
     args = parser.parse_args()
+    if args.cold:
+        os.environ["BP_TUI_SERVE_COLD"] = "1"
+    load_before = os.getloadavg()[0]
     with served(args.scenario) as server:
         memory_before = sum(session_memory(server.pid))
         alone, alone_cpu = asyncio.run(one_tab(server, args.repeats))
         started = time.monotonic()
         first, answers, burst = asyncio.run(_with_memory(server, args.sessions))
         elapsed = time.monotonic() - started
-    print(f"{args.sessions} sessions of {args.scenario} on one server ({elapsed:.1f} s in all; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+        warm = warm_cpu(server.pid)
+    print(f"{args.sessions} sessions of {args.scenario} on one server, {'cold' if args.cold else 'warm'} starts "
+          f"({elapsed:.1f} s in all; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, "
+          f"on {os.cpu_count()} CPUs)")
+    if not args.cold:
+        print(f"warm server: {warm:.2f} CPU-seconds in all (the imports, once for every tab)")
     print(f"first frame, one tab at a time ({args.repeats} tabs): {summary(alone)} (target 2 s); "
           f"CPU time its process used by then: {summary(alone_cpu)}")
     print(f"first frame, all {args.sessions} tabs opened at once: {summary(first)}")
     print(f"one key, one session at a time: {summary(answers)} (target 0.3 s)")
     print(f"one key in every session at once: all answered within {burst:.3f} s")
-    rss = _memory[0]
-    if rss:
-        print(f"memory per session: median {statistics.median(rss) / 2**20:.0f} MiB, "
-              f"largest {max(rss) / 2**20:.0f} MiB, {sum(rss) / 2**20:.0f} MiB for {len(rss)} sessions "
-              f"(before any session: {memory_before / 2**20:.0f} MiB)")
+    for name, sizes in zip(("resident (RSS)", "proportional (PSS)"), _memory):
+        if sizes:
+            print(f"memory per session, {name}: median {statistics.median(sizes) / 2**20:.0f} MiB, "
+                  f"largest {max(sizes) / 2**20:.0f} MiB, {sum(sizes) / 2**20:.0f} MiB for {len(sizes)} sessions")
+    print(f"(sessions before the tabs opened: {memory_before / 2**20:.0f} MiB)")
     return 0
 
 
-_memory: list = [[]]
+_memory: list = [[], []]
 
 
 async def _with_memory(server, sessions: int):
-    def measure() -> None:  # the sessions' resident memory, all open and drawn
-        _memory[0] = session_memory(server.pid)
+    def measure() -> None:  # the sessions' memory, all open and drawn
+        _memory[:] = [session_memory(server.pid), session_memory(server.pid, "Pss")]
 
     return await classroom(server.url, sessions, r"done: forward, layer 1", measure)
 

@@ -20,12 +20,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..engine import load_scenario, resolve_scenario
     from ..ui.deep_link import check_start
-    from ..ui.serve import check_listen, check_public_url, serve, session_command
+    from ..ui.serve import check_listen, check_public_url, serve, session_command, warm_sessions
 
     scenario = load_scenario(args.scenario)  # every check before the server starts
     check_start(scenario, args.goto, args.select, args.present)
     public_url = check_public_url(args.public_url)
     check_listen(args.host, args.port)
-    command = session_command(resolve_scenario(args.scenario), args.goto, args.select, args.present)
-    serve(command, args.host, args.port, public_url, f"bp-tui: {scenario.title}")
+    path = resolve_scenario(args.scenario)
+    with warm_sessions(path) as warm:  # tabs forked from a process past the imports (ui/serve_warm.py)
+        command = session_command(path, args.goto, args.select, args.present, warm=warm)
+        serve(command, args.host, args.port, public_url, f"bp-tui: {scenario.title}")
     return 0

@@ -28,7 +28,7 @@ from ..engine.gradcheck import GradCheck
 from ..engine.threads import use_threads_for
 from . import classroom, hints, layout
 from .deep_link import Start
-from .dialog import Palette
+from .dialog import GuardedPalettes, Palette
 from .exit_status import KeepsCrashStatus
 from .keys import KEYS, commands, key_for
 from .main_screen import MainScreen
@@ -38,7 +38,7 @@ from .selection import Selection, clamp, default_selection
 from .snapshot import Snapshot, View
 
 
-class BpTuiApp(KeepsCrashStatus):
+class BpTuiApp(GuardedPalettes, KeepsCrashStatus):
     """One session's debugger: publishes snapshots, routes the step keys; the work is its collaborators'."""
 
     CSS_PATH = "app.tcss"

@@ -23,11 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.command import CommandList, CommandPalette
 from textual.events import Click
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.theme import ThemeProvider
 from textual.widgets import Button, Checkbox, Input, OptionList
 
 ResultType = TypeVar("ResultType")
@@ -113,6 +115,14 @@ class Palette(CommandPalette):
         # again: ScreenStackError.
         if not self.closing:
             super()._on_click(event)
+
+
+class GuardedPalettes(App):
+    """Textual's theme palette (the palette's "Change theme") as a ``Palette`` too: a plain
+    one had the double-Enter crash (``ScreenStackError``, found by a 16,000-key mash)."""
+
+    def search_themes(self) -> None:
+        self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
 
 class Options(OptionList):

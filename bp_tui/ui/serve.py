@@ -9,14 +9,25 @@ downloads and the open dialog offers only the bundled scenarios.
 The scenario and options are validated here, before the server starts, and
 passed on as an absolute path (the server's working folder is no concern of
 the sessions'); every part of the command is ``shlex.quote``d.
+
+A tab's command does not start the app cold: ``warm_sessions`` starts one
+process that has imported the app (``serve_warm.py``), and each tab's command
+(``serve_client.py``, standard library only) hands its streams to it, which
+forks the session: the first frame comes without ~0.7 s of imports per tab.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
 import shlex
+import shutil
 import socket
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,9 +38,11 @@ SESSION_OPTIONS = ("goto", "select", "present")
 
 
 def session_command(scenario_path: str | Path, goto: str | None = None, select: str | None = None,
-                    present: bool = False, python: str = sys.executable) -> str:
-    """The shell command that runs one served session of the app."""
-    parts = [python, "-m", "bp_tui", str(Path(scenario_path).resolve())]
+                    present: bool = False, python: str = sys.executable, warm: str | None = None) -> str:
+    """The shell command that runs one served session of the app (through the warm
+    server listening on the Unix socket ``warm``, if given)."""
+    start = ["-m", "bp_tui"] if warm is None else ["-I", "-S", str(Path(__file__).with_name("serve_client.py")), warm]
+    parts = [python, *start, str(Path(scenario_path).resolve())]
     if goto is not None:
         parts += ["--goto", str(goto)]
     if select is not None:
@@ -70,3 +83,27 @@ def serve(command: str, host: str, port: int, public_url: str | None, title: str
     from textual_serve.server import Server
 
     Server(command, host=host, port=port, title=title, public_url=public_url).serve()
+
+
+@contextlib.contextmanager
+def warm_sessions(scenario_path: str | Path, python: str = sys.executable) -> Iterator[str | None]:
+    """The warm server (``serve_warm.py``) running while the block runs: its socket's path,
+    or None if it did not start (then tabs start cold, as ``python -m bp_tui``; also
+    with ``BP_TUI_SERVE_COLD=1``, which ``benchmarks/serve_sessions.py --cold`` sets to compare)."""
+    if os.environ.get("BP_TUI_SERVE_COLD") == "1":
+        yield None
+        return
+    folder = tempfile.mkdtemp(prefix="bp-tui-serve-")  # 0700: only this user reaches the socket
+    path = str(Path(folder) / "warm.sock")
+    process = subprocess.Popen([python, "-m", "bp_tui.ui.serve_warm", path, str(Path(scenario_path).resolve())],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert process.stdout is not None
+        ready = process.stdout.readline().strip() == b"ready"
+        yield path if ready else None
+    finally:
+        process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(5)
+        shutil.rmtree(folder, ignore_errors=True)
+

@@ -118,40 +118,53 @@ async def tab(http: aiohttp.ClientSession, url: str, width: int = 100, height: i
 
 
 def session_cpu(server_pid: int) -> list[float]:
-    """CPU seconds (user + system) each app process under the server's process group has used."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    return [(int(fields[13]) + int(fields[14])) / ticks
-            for fields in _session_files(server_pid, "stat", lambda text: text.rsplit(")", 1)[1].split(), offset=2)]
+    """CPU seconds (user + system) each session's process has used (a forked one: since its fork)."""
+    return [_cpu(fields) for folder, fields in _processes(server_pid) if _kind(folder, fields, server_pid) == "session"]
 
 
-def _session_files(server_pid: int, name: str, parse, offset: int = 0) -> list:
-    """``parse(text)`` of /proc/PID/NAME for each app process of the server (padded by ``offset``)."""
-    out = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            cmdline = (status.parent / "cmdline").read_bytes().split(b"\0")
-            group = os.getpgid(int(status.parent.name))
-            text = (status.parent / name).read_text()
-        except OSError:
-            continue
-        if group == server_pid and b"serve" not in cmdline and b"bp_tui" in cmdline:
-            out.append([None] * offset + parse(text))
-    return out
+def warm_cpu(server_pid: int) -> float:
+    """CPU seconds the warm server (``ui/serve_warm.py``: the imports, once for every tab) has used."""
+    return sum(_cpu(fields) for folder, fields in _processes(server_pid) if _kind(folder, fields, server_pid) == "warm")
 
 
-def session_memory(server_pid: int) -> list[int]:
-    """Resident memory (bytes) of each app process under the server's process group."""
+def session_memory(server_pid: int, field: str = "Rss") -> list[int]:
+    """Memory (bytes) of each session's process: ``Rss`` (resident; pages shared with the warm
+    server counted in full in each) or ``Pss`` (shared pages divided among those sharing them)."""
     sizes = []
-    for status in Path("/proc").glob("[0-9]*/status"):
+    for folder, fields in _processes(server_pid):
+        if _kind(folder, fields, server_pid) != "session":
+            continue
         try:
-            text = status.read_text()
-            cmdline = (status.parent / "cmdline").read_bytes().split(b"\0")
-            group = os.getpgid(int(status.parent.name))
+            match = re.search(rf"^{field}:\s+(\d+) kB", (folder / "smaps_rollup").read_text(), re.MULTILINE)
         except OSError:
             continue
-        if group != server_pid or b"serve" in cmdline or b"bp_tui" not in cmdline:
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", text)
         if match:
             sizes.append(int(match[1]) * 1024)
     return sizes
+
+
+def _cpu(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(server_pid: int) -> list[tuple[Path, list[str]]]:
+    """The processes in the server's process group: /proc folder and its stat fields after the name."""
+    out = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            if os.getpgid(int(folder.name)) == server_pid:
+                out.append((folder, (folder / "stat").read_text().rsplit(")", 1)[1].split()))
+        except (OSError, IndexError):
+            continue
+    return out
+
+
+def _kind(folder: Path, fields: list[str], server_pid: int) -> str:
+    """``session`` (forked by the warm server, or started cold as ``python -m bp_tui``), ``warm``, or ``other``."""
+    try:
+        cmdline = (folder / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "other"
+    if b"bp_tui.ui.serve_warm" in cmdline:
+        return "warm" if int(fields[1]) == server_pid else "session"
+    return "session" if b"bp_tui" in cmdline and b"serve" not in cmdline else "other"

@@ -138,3 +138,16 @@ async def test_the_palette_search_ending_after_it_closed():
         palette._list_visible = not palette._list_visible  # what a late search result does
         await settle(pilot)
         assert alive(app)
+
+
+async def test_two_quick_enters_in_the_theme_palette():
+    """The palette's "Change theme" opened Textual's plain palette: two Enters popped the last screen
+    (ScreenStackError, a 16,000-key mash on wide784)."""
+    app = seed_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.search_themes()
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)  # guarded like ctrl+p's
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert alive(app) and len(app.screen_stack) == 1
