@@ -63,7 +63,8 @@ def _app_parser() -> argparse.ArgumentParser:
     listing = "\n".join(f"  {c.name:<{width}}{c.summary}" for c in COMMANDS.values())
     parser = _Parser(
         prog=PROG,
-        usage=f"{PROG} [-h] [--version] [--history-mb MB] [SCENARIO]\n       {PROG} COMMAND [-h] ...",
+        usage=(f"{PROG} [-h] [--version] [--history-mb MB] [--history-disk-mb MB] [SCENARIO]\n"
+               f"       {PROG} COMMAND [-h] ..."),
         description="A terminal step-through debugger for backpropagation. "
                     "With no command, opens the debugger on SCENARIO.",
         epilog=f"commands:\n{listing}\n\n'{PROG} COMMAND --help' shows a command's options.",

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from .options import megabytes, scenario_argument, start_options
+from .options import megabytes, megabytes_or_none, scenario_argument, start_options
 from .output import PROG, UsageError
 
 
@@ -21,7 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     start_options(parser)
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument("--history-mb", type=megabytes, default=None, metavar="MB",
-                        help="memory for time travel's checkpoints (default 188): more makes far jumps faster")
+                        help="memory for time travel's checkpoints (default 160): more makes far jumps faster")
+    parser.add_argument("--history-disk-mb", type=megabytes_or_none, default=None, metavar="MB",
+                        help="disk for more checkpoints on long runs of large networks (default 2048, 0: none)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)  # validated before any UI starts
     if args.history_mb is not None:  # read by the timeline (engine/timeline.py)
         os.environ["BP_TUI_HISTORY_MB"] = str(args.history_mb)
+    if args.history_disk_mb is not None:
+        os.environ["BP_TUI_HISTORY_DISK_MB"] = str(args.history_disk_mb)
     from ..ui.deep_link import apply_start, check_start
 
     start = check_start(scenario, args.goto, args.select, args.present)

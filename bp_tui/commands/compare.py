@@ -17,4 +17,6 @@ def run(args: argparse.Namespace) -> int:
     comparison = Comparison(load_scenario(args.first), load_scenario(args.second))  # validated before any UI
     from ..ui.compare_app import CompareApp
 
-    return CompareApp(comparison).run() or 0
+    app = CompareApp(comparison)
+    app.run()  # a crash inside prints its traceback as the app exits
+    return app.return_code or 0  # 1 after a crash (run() returns the app's result, None either way)

@@ -39,6 +39,17 @@ def megabytes(text: str) -> float:
     return value
 
 
+def megabytes_or_none(text: str) -> float:
+    """A size in MiB, 0 (none) or 1 to 1,000,000 (``--history-disk-mb``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text[:20]!r}") from None
+    if not (value == 0 or 1 <= value <= 1_000_000):
+        raise argparse.ArgumentTypeError(f"must be 0 (none) or from 1 to 1000000 megabytes, got {text[:20]}")
+    return value
+
+
 #: ``--size`` bounds: big enough for any screen, small enough to render in seconds.
 MIN_SIZE, MAX_SIZE = (20, 10), (1000, 500)
 

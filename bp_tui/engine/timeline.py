@@ -17,9 +17,18 @@ long a jump takes.  The timeline keeps
 - the last few update boundaries passed, so stepping back a phase or two
   costs at most one update's replay.
 
-The budget (bytes of weights and optimizer state pinned) defaults to 188 MiB;
+The budget (bytes of weights and optimizer state pinned) defaults to 160 MiB;
 ``BP_TUI_HISTORY_MB`` (or ``bp-tui --history-mb``) sets it: more memory, shorter
 far jumps (benchmarks/history.py measures both, with the process's RSS).
+
+Memory alone cannot keep far jumps short on a big network: for jumps to
+anywhere, the mean replay is about (updates so far) / (checkpoints) / 2
+however they are placed, and a 784-128-10 checkpoint with Adam is 2.4 MB.
+So when a run is long enough for the memory checkpoints to end up sparser
+than ``DISK_WORK`` of replay apart, checkpoints also go to disk
+(``checkpoint_store``) every ``disk_spacing`` updates, within
+``BP_TUI_HISTORY_DISK_MB`` (``--history-disk-mb``; default 2 GiB, 0: none),
+and a jump starts from whichever checkpoint, in memory or on disk, is nearer.
 
 A checkpoint holds references to the weight arrays and the optimizer's
 state, never copies: neither the session nor the optimizer ever writes into
@@ -34,48 +43,83 @@ import bisect
 import os
 from collections import OrderedDict
 
+from .checkpoint_store import DiskCheckpoints
 from .session import Checkpoint, TrainingSession
 from .state import Phase
 
-#: Bytes of weights and optimizer state the checkpoints may pin (the target is 200 MB in all).
-DEFAULT_BUDGET = 188 * 1024**2
+#: Bytes of weights and optimizer state the checkpoints may pin (the target is 250 MB in all, with
+#: Adam on 784-128-10; the process itself takes ~55 MB).
+DEFAULT_BUDGET = 160 * 1024**2
 BUDGET_ENV = "BP_TUI_HISTORY_MB"
+#: Bytes of checkpoints on disk (module doc); ``BP_TUI_HISTORY_DISK_MB`` sets it, 0 turns it off.
+DEFAULT_DISK_BUDGET = 2048 * 1024**2
+DISK_BUDGET_ENV = "BP_TUI_HISTORY_DISK_MB"
 RECENT = 8  # update boundaries kept however the sparse ones are spread
 MIN_SPACING = 32  # sparse checkpoints at most this many updates apart near the user, on a small
 # network: replaying 32 is quick, and keeping every update would make each new weight array fresh
 # memory (page faults).  Larger networks get fewer (``spacing``): an update costs more to replay.
-#: Multiply-adds (parameters x batch size, summed over updates) one spacing's replay may cost:
-#: about 20 ms of NumPy on one core.
+#: Work (``replay_work``, summed over updates) one spacing's replay may cost: about 20 ms on one core.
 SPACING_WORK = 64 * 1024**2
+#: Work between two checkpoints on disk to begin with: about 150 ms of replay on one core.
+DISK_WORK = 512 * 1024**2
 #: Beyond this many times the even spacing (updates / checkpoints) from the current
 #: update, checkpoints are spread evenly: a far jump's replay stays bounded.
 FAR = 2
 #: With fewer checkpoints than this (a large network in the default budget: 784-512-512-10
-#: gets 28), none are spent near the user: they are spread evenly, as a far jump needs them.
-FEW = 64
+#: gets 23; 784-128-10 with Adam 60, with SGD 198), none are spent near the user: they are spread
+#: evenly, as a far jump needs them.
+FEW = 48
 
 
 def history_budget() -> int:
     """The checkpoint budget in bytes: ``BP_TUI_HISTORY_MB`` (MiB) if set, else the default."""
-    text = os.environ.get(BUDGET_ENV, "").strip()
-    try:
-        megabytes = float(text) if text else None
-    except ValueError:
-        megabytes = None
+    megabytes = _megabytes(BUDGET_ENV)
     return DEFAULT_BUDGET if megabytes is None or not megabytes > 0 else int(megabytes * 1024**2)
+
+
+def disk_budget() -> int:
+    """The budget on disk in bytes: ``BP_TUI_HISTORY_DISK_MB`` (MiB; 0: no disk) if set, else the default."""
+    megabytes = _megabytes(DISK_BUDGET_ENV)
+    return DEFAULT_DISK_BUDGET if megabytes is None or not megabytes >= 0 else int(megabytes * 1024**2)
+
+
+def _megabytes(name: str) -> float | None:
+    text = os.environ.get(name, "").strip()
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def replay_work(session: TrainingSession) -> int:
+    """What replaying one update costs, in multiply-adds' worth: the products (parameters x
+    batch size) and the optimizer's pass over every parameter (its slots cost: Adam's m and s
+    make a 784-128-10 update 1.8x plain SGD's)."""
+    params = sum(w.size for w in session.W[1:])
+    return params * (session.schedule.batch_size + 8 + 24 * len(session.optimizer.slots))
 
 
 class Timeline:
     """Drives a session forward and back; every move goes through here."""
 
-    def __init__(self, session: TrainingSession, budget: int | None = None):
+    def __init__(self, session: TrainingSession, budget: int | None = None, disk: int | None = None):
         self.session = session
         self.per_update = len(session.cycle)
         self.budget = history_budget() if budget is None else budget
         self._checkpoint_bytes = max(1, session.checkpoint_bytes)
-        work = sum(w.size for w in session.W[1:]) * session.schedule.batch_size
-        self.spacing = min(MIN_SPACING, max(1, SPACING_WORK // max(1, work)))
+        work = max(1, replay_work(session))
+        self.spacing = min(MIN_SPACING, max(1, SPACING_WORK // work))
+        self.disk_spacing = max(self.spacing, DISK_WORK // work)
+        disk = disk_budget() if disk is None else disk
+        # Disk only when memory alone would end up sparser than that (module doc).
+        needed = session.schedule.total_updates / self.max_sparse > self.disk_spacing
+        self.disk = DiskCheckpoints(disk, self.disk_spacing) if disk >= self._checkpoint_bytes and needed else None
         self.reset()
+
+    def close(self) -> None:
+        """Remove the checkpoints on disk (also done when the timeline is collected or at exit)."""
+        if self.disk is not None:
+            self.disk.close()
 
     def reset(self) -> None:
         """Back to the start, forgetting every checkpoint."""
@@ -85,6 +129,8 @@ class Timeline:
         self._sparse_keys = [0]
         self._recent: OrderedDict[int, Checkpoint] = OrderedDict()
         self.frontier = 0
+        if self.disk is not None:
+            self.disk.clear()
 
     # ------------------------------------------------------------ where
     @property
@@ -113,13 +159,20 @@ class Timeline:
                     total += a.nbytes
         return total + self.session.history_bytes
 
+    def disk_bytes(self) -> int:
+        """Bytes of checkpoints on disk."""
+        return 0 if self.disk is None else self.disk.nbytes
+
     # ------------------------------------------------------------ forward
     def note(self) -> None:
         """After any move (also one made on the session directly): remember
         update boundaries, push the frontier."""
         s = self.session
         if s.phases_done == 0:
-            self._remember(s.checkpoint())
+            checkpoint = s.checkpoint()
+            self._remember(checkpoint)
+            if self.disk is not None and self.disk.due(s.updates_done):
+                self.disk.put(checkpoint)
         self.frontier = max(self.frontier, self.position)
 
     def _remember(self, checkpoint: Checkpoint) -> None:
@@ -192,16 +245,22 @@ class Timeline:
         position = min(max(position, 0), self.end)
         update, phase = divmod(position, self.per_update)
         here = self.position
-        start = self._nearest(update - 1 if update else 0)
-        if not (here <= position and here >= start.updates_done * self.per_update):
-            self.session.restore(start)
+        start = self._nearest_update(update - 1 if update else 0)
+        if not (here <= position and here >= start * self.per_update):
+            self.session.restore(self._checkpoint(start))
             self.note()
         # Replay in one go but for checkpoints at doubling distances before the
-        # target (for the next jumps near it) and the last few boundaries.
+        # target (for the next jumps near it), the last few boundaries, and past
+        # the last checkpoint on disk, those due there.
+        done = self.session.updates_done
         if self.max_sparse < FEW:  # few checkpoints: spent evenly, none left behind here
-            stops = [update - RECENT] if update - RECENT > self.session.updates_done else []
+            stops = [update - RECENT] if update - RECENT > done else []
         else:
-            stops = self._stops(self.session.updates_done, update - RECENT, self.spacing)
+            stops = self._stops(done, update - RECENT, self.spacing)
+        if self.disk is not None:
+            every = self.disk.spacing
+            last = max(done, self.disk.keys[-1] if self.disk.keys else 0)
+            stops = sorted(set(stops) | set(range(last + every - last % every, update - RECENT + 1, every)))
         for stop in stops:
             self.session.run_updates(stop - self.session.updates_done)
             self.note()
@@ -220,10 +279,22 @@ class Timeline:
             distance = max(spacing, 2 * distance)
         return stops[::-1]
 
+    def _nearest_update(self, update: int) -> int:
+        """The update of the latest checkpoint at or before ``update``, in memory or on disk."""
+        best = self._sparse_keys[bisect.bisect(self._sparse_keys, update) - 1]
+        best = max([best] + [u for u in self._recent if u <= update])
+        on_disk = None if self.disk is None else self.disk.nearest(update)
+        return best if on_disk is None else max(best, on_disk)
+
+    def _checkpoint(self, update: int) -> Checkpoint:
+        """The checkpoint of ``update`` (one ``_nearest_update`` gave): from memory if there."""
+        if update in self._recent:
+            return self._recent[update]
+        if update in self._sparse:
+            return self._sparse[update]
+        assert self.disk is not None
+        return self.disk.get(update)
+
     def _nearest(self, update: int) -> Checkpoint:
         """The latest checkpoint at or before ``update``."""
-        best = self._sparse[self._sparse_keys[bisect.bisect(self._sparse_keys, update) - 1]]
-        for u, checkpoint in self._recent.items():
-            if best.updates_done < u <= update:
-                best = checkpoint
-        return best
+        return self._checkpoint(self._nearest_update(update))

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual import events
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
@@ -27,6 +27,7 @@ from ..engine.compare import Comparison
 from ..engine.params import all_params
 from ..engine.session import PhaseOrderError
 from .compare_panels import COLOURS, NAMES, CompareChart, read, run_text, side_by_side
+from .exit_status import KeepsCrashStatus
 from .keys import compare_bindings
 
 __all__ = ["CompareApp", "CompareChart", "CompareScreen"]
@@ -187,7 +188,7 @@ class CompareScreen(Screen):
         """A key of the app that would move one run alone."""
 
 
-class CompareApp(App):
+class CompareApp(KeepsCrashStatus):
     """``bp-tui compare A B``: nothing but the comparison screen."""
 
     TITLE = "bp-tui compare"

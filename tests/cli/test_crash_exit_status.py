@@ -52,3 +52,24 @@ def test_a_crash_exits_1_with_its_traceback(how, status):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == status, result.stderr[-2000:]
     assert ("deliberate crash" in result.stderr) == (status == 1)
+
+
+COMPARE = """
+import sys
+from bp_tui.ui import compare_app
+
+def boom(self):
+    raise RuntimeError("deliberate crash")
+
+compare_app.CompareApp.on_ready = boom
+from bp_tui.cli import main
+sys.exit(main(["compare", "seed", "seed"]))
+"""
+
+
+def test_a_crash_in_compare_exits_1():
+    """``bp-tui compare`` returned ``run()``'s result (None): a crash exited 0."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+    result = subprocess.run([sys.executable, "-c", COMPARE], env=env, cwd=REPO, stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "deliberate crash" in result.stderr, result.stderr[-2000:]
