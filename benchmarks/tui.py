@@ -539,7 +539,7 @@ def profile(what: str, net: str, seconds: float) -> None:
     import cProfile
     import pstats
 
-    scenario = bundled("seed") if net == "seed" else bundled("xor") if net == "xor" else net_784()
+    scenario = net_784() if net == "784" else bundled(net)
     profiler = cProfile.Profile()
 
     async def go():
@@ -577,7 +577,7 @@ def main() -> int:
     parser.add_argument("--blas-one", action="store_true",
                         help="force OPENBLAS_NUM_THREADS=1 etc. (default: the app's own choice, as users run it)")
     parser.add_argument("--profile", metavar="WHAT", help="profile keys (any key name) or 'continue' instead")
-    parser.add_argument("--net", default="784", choices=("seed", "xor", "784"), help="network to profile")
+    parser.add_argument("--net", default="784", choices=("seed", "xor", "iris", "784"), help="network to profile")
     args = parser.parse_args()
     if args.profile:
         profile(args.profile, args.net, args.seconds)

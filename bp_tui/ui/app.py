@@ -106,7 +106,7 @@ class BpTuiApp(GuardedPalettes, KeepsCrashStatus):
         """The one-line hint above the footer."""
         self.hint = message
         for hint in self.main.query("#hint").results(Static):  # none once the app is closing
-            hint.update(Text(message, style=style))
+            hint.update(Text(message, style=style), layout=False)  # one row, always: no new layout
 
     # ---------------------------------------------------------- step actions
     def check_action(self, action: str, parameters: tuple) -> bool | None:

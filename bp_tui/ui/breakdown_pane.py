@@ -14,17 +14,22 @@ from __future__ import annotations
 from typing import cast
 
 from rich.console import Group, JustifyMethod
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.styled import Styled
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import var
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ..engine.breakdown import loss_slope_assembly, weight_breakdown
 from ..engine.gradcheck import AGREES, AT_KINK
+from ..engine.optimizers import Term
 from ..engine.output_step import output_step
 from ..engine.state import FORWARD, BatchView, SessionState
 from .description_screen import reflow
-from .fmt import number
+from .fmt import number, term
 from .keys import key_for
 from .output_text import render_output_step
 from .selection import Selection
@@ -37,14 +42,57 @@ def weight_name(sel: Selection) -> str:
     return sel.describe()
 
 
-class BreakdownPane(Static):
-    """Shows the breakdown of the snapshot's selection."""
+class BreakdownPane(Widget, can_focus=False):
+    """Shows the breakdown of the snapshot's selection, rendered once per snapshot.
+
+    A Static would render the tables three times a key (to measure, to count
+    lines, to draw) and ask for a new layout of the whole screen each time;
+    this pane renders once, serves the rows (``render_line``), and asks for a
+    layout only when its size changed.
+    """
+
+    DEFAULT_CSS = "BreakdownPane { height: auto; }"
 
     snapshot: var[Snapshot | None] = var(None)
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._content: Group | None = None
+        self._strips: list[Strip] = []
+        self._width = 0
+
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
-            self.update(render_breakdown(snapshot))
+            self._content = render_breakdown(snapshot)
+            self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        """Render the content as wide as the box (wider when a table needs it: the box scrolls)."""
+        box = self.parent
+        room = box.scrollable_content_region.width if isinstance(box, Widget) else self.size.width
+        if self._content is None or room <= 0:
+            return
+        console, options = self.app.console, self.app.console_options.update(highlight=False)
+        width = max(room, Measurement.get(console, options.update_width(1000), self._content).minimum)
+        lines = Segment.split_and_crop_lines(console.render(Styled(self._content, self.rich_style),
+                                                            options.update_width(width)),
+                                             width, include_new_lines=False, pad=False)
+        strips = [Strip(line) for line in lines]
+        resized = (len(strips), width) != (len(self._strips), self._width)
+        self._strips, self._width = strips, width
+        self.refresh(layout=resized)
+
+    def get_content_width(self, container, viewport) -> int:
+        return max(self._width, 1)
+
+    def get_content_height(self, container, viewport, width) -> int:
+        return max(len(self._strips), 1)
+
+    def render_line(self, y: int) -> Strip:
+        return self._strips[y] if y < len(self._strips) else Strip.blank(self.size.width, self.rich_style)
 
 
 def render_breakdown(snapshot: Snapshot) -> Group:
@@ -113,7 +161,7 @@ def _factor_table(bd, digits: int | None) -> Table:
         if n > MAX_ROWS and k == n - 1:
             table.add_row("…", f"{n - MAX_ROWS + 1} more", "", "", "", "", "", "", style="dim")
         table.add_row(f"#{bd.sample_indices[k]}", number(bd.node_value[k], digits), "×",
-                      number(bd.loss_slope[k], digits), "×", number(bd.activation_slope[k], digits),
+                      term(bd.loss_slope[k], digits), "×", term(bd.activation_slope[k], digits),
                       "=", number(bd.product[k], digits))
     table.add_row(Text("mean", style="bold"), "", "", "", "", Text("= gradient", style="bold"), "=",
                   Text(number(bd.mean, digits), style="bold"))
@@ -138,16 +186,26 @@ def _update_lines(bd, digits: int | None, applied: bool) -> Text:
     lines = bd.update.equations
     for k, line in enumerate(lines):
         text.append(f"{'update: ' if k == 0 else '        '}{line.formula}\n", style="dim")
-        numbers = line.numbers(lambda x: number(x, digits))
-        head, _, result = numbers.rpartition(" = ")
+        head = "".join(_shown(piece, k > 0 and not str(line.pieces[k - 1]).endswith("("), digits)
+                       for k, piece in enumerate(line.pieces))
+        result = number(line.result.value, digits)
         text.append(f"        {head} = ")
         last = k == len(lines) - 1
         text.append(result, style="bold green" if last else "bold")
         if last:
-            text.append("  (applied)" if applied else f"  (after {key_for('update')})", style="dim")
+            text.append("  ")  # a segment of its own: SVG renderers that drop a text's leading spaces keep it
+            text.append("(applied)" if applied else f"(after {key_for('update')})", style="dim")
         else:
             text.append("\n")
     return text
+
+
+def _shown(piece: Term | str, after_operator: bool, digits: int | None) -> str:
+    """One piece of an update line with its number: a negative one after an operator in brackets
+    (``1 − 0.01 × (-6)``), not at the start nor just inside a bracket."""
+    if not isinstance(piece, Term):
+        return piece
+    return term(piece.value, digits) if after_operator else number(piece.value, digits)
 
 
 def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None) -> list:
@@ -164,7 +222,7 @@ def _assembly(batch: BatchView, sel: Selection, sample: int, digits: int | None)
     width = asm.weight.shape[0]
     for k in range(min(width, MAX_ROWS)):
         table.add_row(str(k), number(asm.next_loss_slope[s, k], digits), "×",
-                      number(asm.next_activation_slope[s, k], digits), "×", number(asm.weight[k], digits),
+                      term(asm.next_activation_slope[s, k], digits), "×", term(asm.weight[k], digits),
                       "=", number(asm.product[s, k], digits))
     if width > MAX_ROWS:
         table.add_row("…", f"{width - MAX_ROWS} more", "", "", "", "", "", "", style="dim")

@@ -75,6 +75,7 @@ def toggle_presenter(app) -> None:
     else:
         app.theme = getattr(app, "_theme_before_presenting", "textual-dark")
         app.say("all panes back")
+    app.publish()  # the top row takes the rows the hidden panes leave (or gives them back)
 
 
 def show(app) -> None:

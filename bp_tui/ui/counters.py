@@ -26,7 +26,10 @@ class CountersPane(Static):
 
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
-            self.update(render_strip(snapshot.state, compact=snapshot.view.narrow, pace=snapshot.pace))
+            text = render_strip(snapshot.state, compact=snapshot.view.narrow, pace=snapshot.pace)
+            lines = text.plain.count("\n")
+            self.update(text, layout=lines != getattr(self, "_lines", None))  # two lines: no new layout
+            self._lines = lines
 
 
 def _phases(st: SessionState, compact: bool) -> tuple[str, Text]:

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..engine import Scenario
+from ..engine.fields import counted
 
 
 def reflow(text: str) -> str:
@@ -28,7 +29,8 @@ def about(scenario: Scenario) -> Text:
     text = Text(scenario.title, style="bold")
     layers = "-".join(str(n) for n in scenario.layers)
     text.append(f"\nnetwork {layers}, {', '.join(scenario.activations)}; loss {scenario.loss}; "
-                f"{scenario.samples} training samples; learning rate {scenario.learning_rate:g}", style="dim")
+                f"{counted(scenario.samples, 'training sample')}; learning rate {scenario.learning_rate:g}",
+                style="dim")
     text.append("\n\n")
     text.append(reflow(scenario.description) or "This scenario has no description.")
     return text

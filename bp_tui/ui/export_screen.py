@@ -20,6 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..engine.export import ExportError
+from ..engine.fields import counted
 from .dialog import Dialog, Options
 from .files import Written
 from .jobs import Done, Job, JobScreen
@@ -46,7 +47,7 @@ class ExportScreen(Dialog[Written | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export", classes="dialog"):
-            yield Static(Text(f"Export: {self.updates_done} updates so far", style="bold"))
+            yield Static(Text(f"Export: {counted(self.updates_done, 'update')} so far", style="bold"))
             yield Options(*[Option(Text.assemble((f"{title:<22}", "bold"), (text, "dim")), id=key)
                                for key, title, text, _ in CHOICES], id="choices", compact=True)
             yield Input(self._default("trace"), id="export-path", compact=True)

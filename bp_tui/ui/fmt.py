@@ -31,6 +31,12 @@ def number(x: float, digits: int | None) -> str:
 relative_error = error_text
 
 
+def term(x: float, digits: int | None) -> str:
+    """A number after an operator (``×``, ``−``): a negative one in brackets, ``0.5 × (-3)``."""
+    text = number(x, digits)
+    return f"({text})" if text.startswith("-") else text
+
+
 def weight_style(w: float, scale: float) -> str:
     """Colour by sign, weight by magnitude relative to ``scale`` (the largest |w|)."""
     if not math.isfinite(w):

@@ -28,7 +28,7 @@ LEGEND = (
     "weight: blue when positive, orange when negative, thicker the larger it is next to its layer's largest, "
     "dim when small; the selected weight's line is yellow and labelled with its value. \"1 bias\" is the "
     "bias node: its lines are the biases. Beside each output: its target and error = prediction − target; "
-    "under the drawing, the same with the loss and its slope, numbers in. t shows the weight matrices instead.\n"
+    "under the drawing, the same with the loss and its slope, numbers in. t shows the weight matrices instead.\n\n"
     "What it learned. The output over two inputs (orange low, blue high), ● training samples and ○ held-out "
     "ones in their target's colour, and each hidden node's own small map (l: the selected node's map, large). "
     "One input: the prediction as a curve. More: accuracy and confusion matrix, and a map of two inputs (a)."

@@ -8,9 +8,10 @@ session says where training is; these only say it.
 from __future__ import annotations
 
 from ..engine.breakpoints import BreakpointHit
+from ..engine.fields import counted
 from ..engine.gradcheck import DISAGREES, GradCheck, NetworkCheck
 from ..engine.params import Param
-from ..engine.state import SessionState
+from ..engine.state import FORWARD, SessionState
 from .keys import key_for
 
 
@@ -23,12 +24,17 @@ def at_start(what: str) -> str:
     return f"{what}: press {key_for('forward')} for the forward pass"
 
 
+def finished(st: SessionState) -> str:
+    """Training is over: what the keys that still act do."""
+    return (f"training finished after {counted(st.updates_done, 'update')}: {key_for('back')} steps back, "
+            f"{key_for('reset')} resets, {key_for('open')} opens another scenario")
+
+
 def after_step(st: SessionState) -> str:
     """Where training is now, and the key that takes the next phase."""
     nxt = st.next_phase
     if nxt is None:
-        return (f"training finished after {st.updates_done} updates: {key_for('back')} steps back, "
-                f"{key_for('reset')} resets")
+        return finished(st)
     if st.last_phase is None:
         return f"at the start of update {st.updates_done + 1}: press {key_for('forward')} for the forward pass"
     return (f"done: {st.last_phase.describe(st.depth)}.  next: {nxt.describe(st.depth)} "
@@ -52,30 +58,39 @@ def running(pace: str | None = None) -> str:
 
 
 def paused_at(st: SessionState, then: str) -> str:
-    return f"paused after {st.updates_done} updates: {then}"
+    return f"paused after {counted(st.updates_done, 'update')}: {then}"
 
 
 def breakpoint_hit(hit: BreakpointHit) -> str:
     return f"⛔ breakpoint: {hit.message}"
 
 
-def no_gradient(what: str) -> str:
-    return f"no {what} yet: press {key_for('backward')} to run the backward pass"
+def first_needed(st: SessionState, layer: int = 1) -> str:
+    """The keys that bring a backward pass to ``layer``: the forward pass first when it is not done."""
+    nxt = st.next_phase
+    back = f"{key_for('backward')} to run the backward pass to layer {layer}"
+    if nxt is not None and nxt.kind == FORWARD:
+        return f"press {key_for('forward')} to finish the forward pass, then {back}"
+    return f"press {back}"
 
 
-def gradient_check(check: GradCheck | None, param: Param) -> str:
+def no_gradient(what: str, st: SessionState, layer: int = 1) -> str:
+    return f"no {what} yet: {first_needed(st, layer)}"
+
+
+def gradient_check(check: GradCheck | None, param: Param, st: SessionState) -> str:
     """The engine's verdict, as it says it (a disagreement in capitals)."""
     if check is None:
-        return no_gradient(f"gradient of {param.name}")
+        return no_gradient(f"gradient of {param.name}", st, param.layer)
     verdict = check.verdict.upper() if check.verdict == DISAGREES else check.verdict
     return f"gradient check of {check.name}: relative error {check.error_text}, backprop {verdict}"
 
 
-def network_check(result: NetworkCheck | None) -> str:
+def network_check(result: NetworkCheck | None, st: SessionState) -> str:
     if result is None:
-        return (f"{key_for('gradcheck_all')} checks a whole backward pass: "
-                f"press {key_for('backward')} to run it to layer 1")
+        return f"{key_for('gradcheck_all')} checks a whole backward pass: {first_needed(st)}"
     scope = f"{result.checked:,} of {result.total:,} (a sample)" if result.sampled else f"all {result.total:,}"
     kinks = f", {result.kinks} at a ReLU kink left out" if result.kinks else ""
     worst = result.worst
-    return f"checked {scope} gradients{kinks}: worst {worst.name}, relative error {worst.error_text}"
+    plural = "s" if result.checked != 1 else ""
+    return f"checked {scope} gradient{plural}{kinks}: worst {worst.name}, relative error {worst.error_text}"

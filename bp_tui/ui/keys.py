@@ -103,6 +103,17 @@ def _bindings(keys: list[Key], action_of_key: Callable[[Key], str] = lambda key:
     return out
 
 
+#: The footer's ``▏^p palette`` (Textual docks it right, over the keys when they reach it), with a gap.
+PALETTE_WIDTH = 13
+
+
+def footer_width(palette: bool = True) -> int:
+    """Columns the footer's keys take (compact: ``f Forward b Backward …``), plus the palette's."""
+    shown = [key for key in KEYS if key.footer]
+    keys = sum(len(PRETTY.get(key.keys.split(",")[0], key.keys.split(",")[0])) + 1 + len(key.label) for key in shown)
+    return keys + len(shown) - 1 + (PALETTE_WIDTH if palette else 0)
+
+
 def commands() -> list[tuple[Key, str]]:
     """The command palette's commands: each key (but the paired ones and quit) and its action string."""
     return [(key, action_string(key)) for key in KEYS if not key.paired and key.action != "quit"]

@@ -11,6 +11,7 @@ from dataclasses import replace
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from .keys import footer_width
 from .snapshot import View
 
 MIN_SIZE = (60, 20)
@@ -24,5 +25,5 @@ def fit(screen: Screen, view: View, width: int, height: int) -> View:
     screen.set_class(width < NARROW, "narrow")
     screen.set_class(height < SHORT, "short")
     for footer in screen.query(Footer):  # (none yet while the screen is composed)
-        footer.show_command_palette = width >= NARROW  # at 80 columns it would cover the last keys
+        footer.show_command_palette = width >= footer_width()  # else it would cover the last keys
     return replace(view, narrow=width < NARROW, short=height < SHORT)

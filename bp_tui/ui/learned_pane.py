@@ -29,6 +29,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..engine import learned as data
+from ..engine.fields import counted
 from ..engine.scenario import Scenario
 from ..engine.state import SessionState
 from .drawing_layout import BRAILLE, DOTS, line_dots
@@ -110,6 +111,34 @@ class Grid:
         return [Strip([Segment(char, how) for char, how in row], self.width) for row in self.cells]
 
 
+def accuracy_line(train: float, n: int, held: float | None, n_held: int, width: int) -> str:
+    """The classification counter: the longest wording that fits ``width`` (never cut mid-number)."""
+    extra = [f", {percent(held)} of {n_held} held out", f", held out {percent(held)}",
+             f"  held out {percent(held)}"] if held is not None else ["", "", ""]
+    words = [f"accuracy {percent(train)} of {counted(n, 'training sample')}{extra[0]}",
+             f"accuracy {percent(train)} of {n} trained on{extra[1]}",
+             f"accuracy {percent(train)}{extra[1]}", f"accuracy {percent(train)}{extra[2]}",
+             f"acc. {percent(train)}{extra[2].replace('held out', 'held')}", f"accuracy {percent(train)}",
+             f"acc. {percent(train)}"]
+    return next((w for w in words if len(w) <= width), words[-1][:width])
+
+
+def axes_line(xs: tuple[float, float], ys: tuple[float, float], held: bool, width: int) -> str:
+    """The map's ranges and its marks' key: the longest wording that fits ``width``."""
+    x = f"{short(xs[0], 3)} … {short(xs[1], 3)} →"
+    y = f"↑ {short(ys[0], 3)} … {short(ys[1], 3)}"
+    marks = "  ● train" + ("  ○ held out" if held else "")
+    words = [f"{x}  {y}{marks}", f"{x}  {y}", f"{x} {y}".replace(" … ", "…"), x, x.replace(" … ", "…")]
+    return next((w for w in words if len(w) <= width), words[-1][:width])
+
+
+def weights_key(state) -> tuple:
+    """What the maps depend on, cheaply: the updates done and each weight and bias matrix's sum
+    (a step back or a loaded file that changes the weights changes a sum; phases between updates do not)."""
+    return (state.updates_done, tuple(float(w.sum()) for w in state.weights[1:]),
+            tuple(float(b.sum()) for b in state.biases[1:] if b is not None))
+
+
 class LearnedPane(Widget, can_focus=False):
     """Shows what the network of ``state`` computes over the inputs of ``scenario``."""
 
@@ -129,9 +158,14 @@ class LearnedPane(Widget, can_focus=False):
         self.state, self.scenario, self.node, self.output = state, scenario, node, output
         if features is not None:
             self.features = features
+        key = (id(scenario), weights_key(state), tuple(self.size), node, self.features, output)
+        if key == getattr(self, "_built", None):  # a forward or backward phase: same weights, same map
+            return
+        self._built: tuple | None = key
         self._rebuild()
 
     def on_resize(self) -> None:
+        self._built = None
         self._rebuild()
 
     def render_line(self, y: int) -> Strip:
@@ -239,8 +273,8 @@ class LearnedPane(Widget, can_focus=False):
             py = np.round((y1 - X[:, features[1]]) / (y1 - y0) * (2 * rows - 1)).astype(int)
             for n in range(len(X)):
                 grid.point(int(px[n]), top + 1 + int(py[n]) // 2, char, self._target_colour(T[n]))
-        grid.text(0, top + 1 + rows, f"{short(x0, 3)} … {short(x1, 3)} →  ↑ {short(y0, 3)} … {short(y1, 3)}"
-                  f"  ● train" + ("  ○ held out" if sc.test_inputs is not None else ""), "dim")
+        held = self._shown()[1].test_inputs is not None
+        grid.text(0, top + 1 + rows, axes_line((x0, x1), (y0, y1), held, grid.width), "dim")
         if side:
             self._thumbnails(grid, grid_plane, hidden, columns + 2, top + 1, top + 1 + rows)
 
@@ -295,8 +329,10 @@ class LearnedPane(Widget, can_focus=False):
                 cx = round(float((X[n, 0] - x0) / (x1 - x0)) * (columns - 1))
                 grid.text(cx, 1 + to_y(float(T[n, k])) // 4, char, "bold #4fa3e0")
         name = self._names()[0]
-        grid.text(0, 0, f"prediction (curve) and targets (●) over {name}"[: grid.width], "bold")
-        grid.text(0, grid.height - 1, f"{short(x0, 3)} … {short(x1, 3)} →   ↑ {short(lo, 3)} … {short(hi, 3)}", "dim")
+        titles = [f"prediction (curve) and targets (●) over {name}", f"prediction and targets (●) over {name}",
+                  f"prediction over {name}", "prediction"]
+        grid.text(0, 0, next((w for w in titles if len(w) <= grid.width), "")[: grid.width], "bold")
+        grid.text(0, grid.height - 1, axes_line((x0, x1), (lo, hi), False, grid.width).replace("  ● train", ""), "dim")
 
     def _many(self, grid: Grid) -> None:
         """More inputs: accuracy and confusion (classification) or prediction vs target, then a map."""
@@ -308,7 +344,7 @@ class LearnedPane(Widget, can_focus=False):
             outputs = data.predictions(st, sc.inputs)
             k = min(self.output, outputs.shape[1] - 1)
             error = outputs[:, k] - sc.targets[:, k]
-            grid.text(0, 0, f"output {k}: prediction − target over {len(error)} samples", "bold")
+            grid.text(0, 0, f"output {k}: prediction − target over {counted(len(error), 'sample')}", "bold")
             grid.text(0, 1, f"mean |error| {short(float(np.mean(np.abs(error))), 4)}   "
                             f"largest {short(float(np.max(np.abs(error))), 4)}")
             y = 3
@@ -323,19 +359,20 @@ class LearnedPane(Widget, can_focus=False):
             classes = [display_name(n) for n in sc.target_names] or [str(c) for c in range(sc.targets.shape[1])]
         train = data.classified(st, st.loss, sc.inputs, sc.targets)
         counts = train.confusion
-        line = f"accuracy {percent(train.accuracy)} of {len(sc.inputs)} training samples"
         test = sc.test_inputs
-        if test is not None and sc.test_targets is not None and len(test):
-            held = data.classified(st, st.loss, test, sc.test_targets)
-            line += f", {percent(held.accuracy)} of {len(test)} held out"
-        grid.text(0, 0, line[: grid.width], "bold")
-        width = min(max(len(c) for c in classes[:10] + ["target ↓"]), 14)
-        grid.text(width + 1, 1, "predicted →", "dim")
-        grid.text(0, 2, f"{'target ↓':<{width + 1}}" + "".join(f"{c[:6]:>7}" for c in classes[:10]), "dim")
+        held = (data.classified(st, st.loss, test, sc.test_targets)
+                if test is not None and sc.test_targets is not None and len(test) else None)
+        grid.text(0, 0, accuracy_line(train.accuracy, len(sc.inputs), None if held is None else held.accuracy,
+                                      0 if test is None else len(test), grid.width), "bold")
+        width = min(max(len(c) for c in classes[:10]), 14)
+        # columns as narrow as the counts and (up to 6 letters of) the names allow, so 10 classes fit 38 cells
+        col = 1 + max(2, len(str(int(counts.max()))) if counts.size else 1, min(6, max(len(c) for c in classes[:10])))
+        grid.text(0, 1, "target ↓  predicted →", "dim")
+        grid.text(0, 2, " " * (width + 1) + "".join(f"{c[:col - 1]:>{col}}" for c in classes[:10]), "dim")
         for r, name in enumerate(classes[:10]):
             grid.text(0, 3 + r, f"{name:<{width + 1}}"[: width + 1], "")
             for c in range(min(len(classes), 10)):
-                grid.text(width + 1 + 7 * c, 3 + r, f"{counts[r, c]:>7}", "bold green" if r == c else "")
+                grid.text(width + 1 + col * c, 3 + r, f"{counts[r, c]:>{col}}", "bold green" if r == c else "")
         return 4 + min(len(classes), 10)
 
     def _names(self) -> list[str]:

@@ -7,10 +7,14 @@ mean, so 100,000 updates draw as fast as 200.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from rich.text import Text
 from textual.reactive import var
 from textual_plotext import PlotextPlot
 
+from ..engine.fields import counted
 from ..engine.state import SessionState
 from .snapshot import Snapshot
 
@@ -25,6 +29,42 @@ def downsample(y: np.ndarray, points: int) -> tuple[np.ndarray, np.ndarray]:
     counts = np.diff(edges)
     centres = (edges[:-1] + edges[1:]) / 2 + 0.5
     return centres, sums / counts
+
+
+MIN_PLOT = (24, 8)  # below this many columns x rows plotext's axes, ticks and title run into each other
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def update_ticks(n: int, room: int) -> list[int]:
+    """Whole-number ticks for updates 1..n, at most ``room`` of them, a round step apart (1, 2, 5, 10, 20…)."""
+    raw = n / max(1, room)
+    step = 1
+    while step < raw:
+        for factor in (2, 5, 10):
+            if step * factor >= raw:
+                step *= factor
+                break
+        else:
+            step *= 10
+    step = min(step, n)
+    return [k for k in range(step, n + 1, step)] or [n]
+
+
+def sparkline(y: np.ndarray, width: int) -> str:
+    """The loss as one line of block characters (its last ``width`` bucket means), lowest ▁ to highest █."""
+    _, means = downsample(y, max(1, width))
+    finite = means[np.isfinite(means)]
+    if not len(finite):
+        return ""
+    low, high = float(finite.min()), float(finite.max())
+    span = high - low
+    out = []
+    for v in means:
+        if not math.isfinite(v):
+            out.append(" ")
+        else:
+            out.append(SPARKS[0 if span == 0 else min(len(SPARKS) - 1, int((v - low) / span * len(SPARKS)))])
+    return "".join(out)
 
 
 class LossChart(PlotextPlot):
@@ -50,6 +90,21 @@ class LossChart(PlotextPlot):
         if getattr(self, "_state", None) is not None:
             self._plotted = None
             self.show(self._state)
+
+    def render(self):
+        """plotext's chart, or in a pane too small for its axes the title and a sparkline."""
+        width, height = self.size
+        if width >= MIN_PLOT[0] and height >= MIN_PLOT[1]:
+            return super().render()
+        state = getattr(self, "_state", None)
+        if state is None or len(state.loss_history) == 0:
+            return Text("loss: no update yet", style="dim")
+        history = np.asarray(state.loss_history, dtype=float)
+        text = Text(self._title, no_wrap=False)
+        text.append("\n" + sparkline(history, width), style="bold")
+        if state.test_loss_history is not None and len(state.test_loss_history) > 1 and height > 2:
+            text.append("\n" + sparkline(np.asarray(state.test_loss_history[1:], dtype=float), width), style="cyan")
+        return text
 
     def replot(self) -> None:
         state = getattr(self, "_state", None)
@@ -89,14 +144,26 @@ class LossChart(PlotextPlot):
             keep_h = np.isfinite(hy)
             hy = np.log10(hy[keep_h]) if log else hy[keep_h]
             plt.plot(hx[keep_h].tolist(), hy.tolist(), label="held-out loss", marker="braille", color="cyan")
-        bad = int((~finite).sum())
-        title = f"loss after {len(history)} updates: {history[-1]:.4g}"
-        if state.test_loss is not None:
-            title += f", held out {state.test_loss:.4g}"
-        if bad:
-            title += f"  ({bad} not finite, not drawn)"
+        title = chart_title(len(history), float(history[-1]), state.test_loss, int((~finite).sum()),
+                            self.size.width)
         plt.title(title)
+        self._title = title
+        ticks = update_ticks(len(history), max(1, (self.size.width - 6) // 8))
+        plt.xticks([float(t) for t in ticks], [str(t) for t in ticks])
         self.refresh()
+
+
+def chart_title(updates: int, loss: float, held_out: float | None, bad: int, width: int) -> str:
+    """The longest wording that fits a chart ``width`` wide (plotext drops a title wider than its canvas)."""
+    held = "" if held_out is None else f", held out {held_out:.4g}"
+    note = f"  ({bad} not finite, not drawn)" if bad else ""
+    words = [f"loss after {counted(updates, 'update')}: {loss:.4g}{held}{note}",
+             f"loss after {counted(updates, 'update')}: {loss:.4g}{held}",
+             f"after {counted(updates, 'update')}: {loss:.4g}{held}",
+             f"loss {loss:.4g}{held}",
+             "" if held_out is None else f"loss {loss:.3g}, held out {held_out:.3g}",
+             f"{counted(updates, 'update')}: {loss:.4g}", f"loss {loss:.4g}", f"{loss:.3g}"]
+    return next((w for w in words if w and len(w) <= width - 8), words[-1])
 
 
 def _wants_log(y: np.ndarray) -> bool:

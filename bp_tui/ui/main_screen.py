@@ -18,12 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..engine.debugger import Watch
 from . import classroom, files, hints
 from .breakdown_pane import BreakdownPane
 from .counters import CountersPane
+from .footer import KeysFooter
 from .jobs import Done, JobScreen
 from .keys import bindings, key_for
 from .loss_chart import LossChart
@@ -57,7 +58,7 @@ class MainScreen(Screen[None]):
                     yield WatchPane(id="watches").data_bind(MainScreen.snapshot)
         yield Static(Text("Enlarge the terminal: bp-tui needs at least 60×20.", style="bold"), id="too-small")
         yield Static("", id="hint")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True, show_command_palette=False)  # the app shows it where it has room (fit)
 
     def on_mount(self) -> None:
         for pane, title in TITLES.items():
@@ -134,9 +135,23 @@ class MainScreen(Screen[None]):
         self.app.push_screen(DescriptionScreen(self.app.scenario))
 
     def action_sample(self) -> None:
-        self._look(sample=(self.app.view.sample + 1) % len(self.app.session.current.sample_indices))
+        indices = self.app.session.current.sample_indices
+        if len(indices) == 1:
+            self.app.say(f"this batch has one sample (#{indices[0]}): {key_for('sample')} shows the next "
+                         "sample of a batch of several")
+            return
+        sample = (self.app.view.sample + 1) % len(indices)
+        self.app.say(f"the diagram shows sample {sample + 1} of {len(indices)} (#{indices[sample]})")
+        self._look(sample=sample)
 
     def action_expand(self) -> None:
+        """The loss slope's assembly (or the output step): once the pass that makes it has run."""
+        st, sel = self.app.session.state, self.app.view.selection
+        if not self.app.view.expanded and st.gradient_batch(sel.layer) is None:
+            what = "the output step" if sel.layer == st.depth else f"how layer {sel.layer}'s loss slope was assembled"
+            self.app.say(f"nothing to show yet: {what} comes with the backward pass; "
+                         f"{hints.first_needed(st, sel.layer)}")
+            return
         self._look(expanded=not self.app.view.expanded)
 
     def action_precision(self) -> None:
@@ -149,7 +164,7 @@ class MainScreen(Screen[None]):
         check = app.controller.move(lambda: app.debugger.check_weight(selection))
         if check is not None:
             app.gradcheck = (app.debugger.timeline.position, selection, check)
-        app.say(hints.gradient_check(check, selection))
+        app.say(hints.gradient_check(check, selection, app.session.state))
         app.publish()
 
     def action_gradcheck_all(self) -> None:
@@ -163,7 +178,7 @@ class MainScreen(Screen[None]):
                 app.gradcheck = (app.debugger.timeline.position, result.worst.param, result.worst)
                 app.view = replace(app.view, selection=result.worst.param)
             if done is not None and not done.cancelled:
-                app.say(hints.network_check(result))
+                app.say(hints.network_check(result, app.session.state))
             app.publish()
 
         app.busy = True

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 #: Whole updates by the debugger (``goto_update``-like), taking the run controller's keywords.
 Run = Callable[..., BreakpointHit | None]
 PHASES = ("forward", "backward", "update", "back", "redo")  # a dimmed one still says why it can't act
+MOVES = ("forward", "backward", "update", "next", "finish_update", "finish_epoch", "continue")  # all dimmed at the end
 
 
 class Moves:
@@ -38,6 +39,8 @@ class Moves:
         if app.controller.running and action_of(event.key) != "continue" and event.key not in classroom.PACE_KEYS:
             app.controller.pause()
             event.stop()
+        elif len(app.screen_stack) == 1 and app.session.finished and action_of(event.key) in MOVES:
+            app.say(hints.finished(app.session.state))  # not "can't run the forward pass"
         elif len(app.screen_stack) == 1 and (action := action_of(event.key)) in PHASES:
             if not app.check_action(action, ()):
                 getattr(app, f"action_{action}")()  # its binding is dimmed: the action says why it can't

@@ -20,6 +20,7 @@ from textual.widget import Widget
 from ..engine import Scenario
 from ..engine.state import SessionState
 from .diagram import DiagramBox, NetworkDiagram
+from .keys import key_for
 from .learned_pane import LearnedPane
 from .network_drawing import NetworkDrawing, fits
 from .selection import Selection
@@ -27,6 +28,7 @@ from .snapshot import Snapshot
 
 LEARNED_MIN = 18  # columns (border included) below which the learned pane is left out
 CHROME = 4  # a bordered box's border and padding, across
+PRESENTER_ROWS = 6  # presenter mode's pane under the row: the equation 3 rows high, a gap, the sentence (2 lines)
 SHARE = 0.45  # of the terminal's height the row may take beyond what the network needs
 
 
@@ -39,7 +41,7 @@ class Room:
     learned: int  # the learned pane's width, border included (0: none)
 
 
-def arrange(terminal: tuple[int, int], reserved: int, drawable) -> tuple[Room, bool]:
+def arrange(terminal: tuple[int, int], reserved: int, drawable, drawing_first: bool = False) -> tuple[Room, bool]:
     """Split the top row, and say whether the drawing fits.
 
     The learned pane gets a third of the width if the drawing still fits
@@ -47,15 +49,28 @@ def arrange(terminal: tuple[int, int], reserved: int, drawable) -> tuple[Room, b
     fit beside it goes to the matrix view, beside a learned pane of a third
     (what the network learned matters more than how it is drawn).  ``drawable(width, height)`` tells
     whether the drawing fits that many cells; ``reserved`` rows belong to
-    the panes above and below.
+    the panes above and below.  ``drawing_first`` (presenter mode, the slides' picture on a projector):
+    the drawing alone, without the learned pane, rather than the matrices.
     """
     width, height = terminal
     rows = max(height - reserved - 2, 3)
-    for learned in (max(LEARNED_MIN, width // 3), max(LEARNED_MIN, width // 4), LEARNED_MIN):
+    for learned in (max(LEARNED_MIN, width // 3), max(LEARNED_MIN, width // 4), LEARNED_MIN) + (
+            (0,) if drawing_first else ()):
         if drawable(width - learned - CHROME, rows):
             return Room(width - learned - CHROME, rows, learned), True
     learned = max(LEARNED_MIN, width // 3)
     return Room(width - learned - CHROME, rows, learned), False
+
+
+def network_title(drawn: bool, asked: bool, layers: tuple[int, ...]) -> str:
+    """The network pane's title; for the matrix view, why it shows (asked for with t, or too big to draw)."""
+    if drawn:
+        return "Network"
+    t = key_for("matrix")
+    if asked:
+        return f"Network (weight matrices, {t}: drawn)"
+    shape = "-".join(str(n) for n in layers)
+    return f"Network {shape}: too big to draw here"
 
 
 class PictureRow(Horizontal):
@@ -70,6 +85,7 @@ class PictureRow(Horizontal):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.matrix = False  # the user asked for the matrix view
+        self.presenting = False  # presenter mode: the drawing may take the learned pane's room
         self._last: tuple | None = None
         self._frame_key: tuple | None = None
         self._frame_value: tuple = ()
@@ -84,7 +100,10 @@ class PictureRow(Horizontal):
             return
         view = snapshot.view
         self.matrix = view.matrix
-        reserved = (0 if view.short else 1) + (2 if view.narrow else 4) + 2 + (6 if view.short else 10)
+        # title bar, counters, hint + footer, and below: the breakdown and chart, or presenter mode's equation
+        self.presenting = self.screen.has_class("-presenting")
+        below = PRESENTER_ROWS if self.presenting else (6 if view.short else 10)
+        reserved = (0 if view.short else 1) + (2 if view.narrow else 4) + 2 + below
         self.show(snapshot.state, snapshot.scenario, snapshot.selection, snapshot.sample, reserved,
                   node=view.map_node, features=view.map_features)
 
@@ -121,6 +140,7 @@ class PictureRow(Horizontal):
             box.display = learned >= LEARNED_MIN
             box.styles.width = learned
             box.border_title = "What it learned" if learned >= 20 else "Learned"
+            self.query_one(DiagramBox).border_title = network_title(draw, self.matrix, state.layers)
         if draw:
             drawing.show(state, selection, sample, scenario.feature_names, scenario.target_names, budget)
             rows = len(drawing._strips)
@@ -138,12 +158,13 @@ class PictureRow(Horizontal):
     def _frame(self, state: SessionState, scenario: Scenario, reserved: int) -> tuple:
         """(drawn?, the network's budget, the learned pane's width, the row's least height), cached."""
         names, classes = scenario.feature_names, scenario.target_names
-        key = (tuple(self.app.size), reserved, state.layers, state.bias, names, classes, self.matrix)
+        key = (tuple(self.app.size), reserved, state.layers, state.bias, names, classes, self.matrix,
+               self.presenting)
         if key != self._frame_key:
             space, draw = arrange(self.app.size, reserved,
-                                  lambda w, h: fits(state.layers, state.bias, w, h, names, classes))
+                                  lambda w, h: fits(state.layers, state.bias, w, h, names, classes), self.presenting)
             draw = draw and not self.matrix
-            share = int(self.app.size.height * SHARE)
+            share = space.height + 2 if self.presenting else int(self.app.size.height * SHARE)
             budget = (space.width, space.height)
             if draw:  # as airy as the row's share of the height allows, as tight as the network needs
                 airy = min(space.height, share - 2)

@@ -18,7 +18,8 @@ async def test_v_before_any_backward_pass_says_what_to_do():
     app = seed_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v")
-        assert "no gradient of W2[0,0] yet: press b to run the backward pass" in app.hint
+        assert app.hint == ("no gradient of W2[0,0] yet: press f to finish the forward pass, "
+                            "then b to run the backward pass to layer 2")
 
 
 async def test_V_half_way_through_a_backward_pass_checks_nothing_it_cannot_show():

@@ -49,7 +49,7 @@ async def test_update_moves_the_weight_to_0_94():
         assert "last update: epoch 1, batch 1" in breakdown
         assert "0.94 (applied)" in breakdown
         assert "updates 1/5" in pane(app, "counters")
-        assert "loss after 1 updates: 9" in pane(app, "chart")
+        assert "loss after 1 update: 9" in pane(app, "chart")
 
 
 async def test_the_hidden_weight_breakdown_and_its_assembled_loss_slope():

@@ -173,7 +173,7 @@ def test_seed_steps_f_f_b_b_u_in_a_real_terminal(tmux):
     tmux.keys("u")
     tmux.wait_for("W2 new", "0.94", "1.82", "2.88", region=DIAGRAM)
     tmux.wait_for("updates 1/5", region=COUNTERS)
-    tmux.wait_for("loss after 1 updates: 9")
+    tmux.wait_for("loss after 1 update: 9")
     assert tmux.exit_status() is None  # still running
 
 
