@@ -28,7 +28,7 @@ from ..engine.gradcheck import GradCheck
 from ..engine.threads import use_threads_for
 from . import classroom, hints, layout
 from .deep_link import Start
-from .dialog import GuardedPalettes, Palette
+from .dialog import GuardedPalettes
 from .exit_status import KeepsCrashStatus
 from .keys import KEYS, commands, key_for
 from .main_screen import MainScreen
@@ -171,12 +171,6 @@ class BpTuiApp(GuardedPalettes, KeepsCrashStatus):
                                 map_node=None, map_features=(0, 1))
             self.say(message or hints.at_start(f"opened {scenario.path}"))
             self.publish()
-
-    def action_command_palette(self) -> None:
-        """Textual's palette with its 8.2.8 crashes guarded (``dialog.Palette``); without
-        Textual's fixed id, which ctrl+p just after Escape met again (DuplicateIds)."""
-        if self.use_command_palette and not Palette.is_open(self):
-            self.push_screen(Palette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's, then every key of the table by its name (run where its binding runs)."""

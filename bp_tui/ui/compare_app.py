@@ -27,6 +27,7 @@ from ..engine.compare import Comparison
 from ..engine.params import all_params
 from ..engine.session import PhaseOrderError
 from .compare_panels import COLOURS, NAMES, CompareChart, read, run_text, side_by_side
+from .dialog import GuardedPalettes
 from .exit_status import KeepsCrashStatus
 from .keys import compare_bindings
 
@@ -188,7 +189,7 @@ class CompareScreen(Screen):
         """A key of the app that would move one run alone."""
 
 
-class CompareApp(KeepsCrashStatus):
+class CompareApp(GuardedPalettes, KeepsCrashStatus):
     """``bp-tui compare A B``: nothing but the comparison screen."""
 
     TITLE = "bp-tui compare"

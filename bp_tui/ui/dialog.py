@@ -118,8 +118,15 @@ class Palette(CommandPalette):
 
 
 class GuardedPalettes(App):
-    """Textual's theme palette (the palette's "Change theme") as a ``Palette`` too: a plain
-    one had the double-Enter crash (``ScreenStackError``, found by a 16,000-key mash)."""
+    """Every app's command palette (ctrl+p) and Textual's theme palette (the palette's
+    "Change theme") as a ``Palette``: a plain one had the double-Enter crash
+    (``ScreenStackError``, found by a 16,000-key mash)."""
+
+    def action_command_palette(self) -> None:
+        """Textual's palette with its 8.2.8 crashes guarded (``Palette``); without
+        Textual's fixed id, which ctrl+p just after Escape met again (DuplicateIds)."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette())
 
     def search_themes(self) -> None:
         self.push_screen(Palette(providers=[ThemeProvider], placeholder="Search for themes…"))

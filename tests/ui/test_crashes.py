@@ -151,3 +151,24 @@ async def test_two_quick_enters_in_the_theme_palette():
         await pilot.press("enter", "enter")
         await settle(pilot)
         assert alive(app) and len(app.screen_stack) == 1
+
+
+async def test_compare_opens_the_guarded_palette_too():
+    """`bp-tui compare` opened Textual's plain palette (its double-Enter crash): now the guarded one."""
+    from bp_tui.engine import load_scenario
+    from bp_tui.engine.compare import Comparison
+    from bp_tui.ui.compare_app import CompareApp
+
+    app = CompareApp(Comparison(load_scenario("lr_too_high"), load_scenario("lr_right")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, Palette)
+        await pilot.press("escape")
+        await settle(pilot)
+        app.search_themes()
+        await pilot.pause()
+        assert isinstance(app.screen, Palette)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert alive(app) and len(app.screen_stack) == 2  # the compare screen over the default one
