@@ -214,6 +214,10 @@ class TrainingSession:
 
     def _update(self, _layer: None) -> None:
         cur = self.current
+        # The previous pass is replaced below anyway; letting it go first frees its arrays (weights,
+        # optimizer state) for the optimizer to write into when nobody else holds them (``buffers``):
+        # two sets of weight-sized arrays take turns instead of three, which the cache notices.
+        self.applied = None
         self.W, self.b = self.optimizer.step(cur.weights, cur.biases, cur.grad_weights, cur.grad_biases)
         cur.weights_after, cur.biases_after = self.W, self.b
         self._record_loss(cur)

@@ -122,3 +122,33 @@ def test_one_vector_gives_the_bits_of_parameter_by_parameter(training):
         each.finish_update()
         assert [a.tobytes() for a in flat.checkpoint().arrays()] == [a.tobytes() for a in each.checkpoint().arrays()]
     assert flat.optimizer.state == each.optimizer.state and flat.optimizer.state.updates == 15
+
+
+@pytest.mark.parametrize("training", OPTIMIZERS[:4], ids=lambda o: "-".join(map(str, o.values())))
+def test_the_applied_pass_on_screen_keeps_its_bytes(training):
+    """The session lets go of the previous batch's pass before the optimizer writes, so that
+    its arrays can be reused; one still held (as the screen holds ``state.applied``) must not
+    be: its weights before and after, gradients and optimizer state read the same bytes later."""
+    session = TrainingSession(scenario(BIG, training))
+    session.run_updates(3)
+    applied = session.state.applied
+    assert applied is not None
+    arrays = [*applied.weights[1:], *applied.weights_after[1:], *applied.grad_weights[1:],
+              *applied.optimizer_state.all_arrays()]
+    held = [a.tobytes() for a in arrays]
+    session.run_updates(12)
+    assert [a.tobytes() for a in arrays] == held
+
+
+def test_with_nothing_held_two_sets_of_arrays_take_turns():
+    """Headless training (nothing holds past passes): W1 and Adam's m and s for it are written
+    into two sets of arrays by turns (6 arrays), the fewest the rule "never write into what was
+    handed out" allows: the weights and state before the update are the current pass's."""
+    session = TrainingSession(scenario(BIG, {"optimizer": "adam"}))
+    addresses = set()
+    for update in range(20):
+        session.finish_update()
+        arrays = [session.W[1], *(a.base for a in session.optimizer.state.arrays[0])]  # W1, its m and s
+        if update >= 4:
+            addresses.update(a.__array_interface__["data"][0] for a in arrays)
+    assert len(addresses) == 6
