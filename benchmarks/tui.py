@@ -427,8 +427,8 @@ async def key_latencies(scenario, cycles: int, costs: Costs | None = None,
 
 # ------------------------------------------------------------- (c) continue
 class ContinueResult:
-    def __init__(self, rate, fps, pause_latency, lock_waits, ui_share, views=""):
-        self.rate, self.fps, self.pause_latency = rate, fps, pause_latency
+    def __init__(self, rate, fps, pause_latency, lock_waits, ui_share, views="", ui_cpu=0.0):
+        self.rate, self.fps, self.pause_latency, self.ui_cpu = rate, fps, pause_latency, ui_cpu
         self.lock_waits, self.ui_share, self.views = lock_waits, ui_share, views
 
 
@@ -470,9 +470,9 @@ async def continue_rate(scenario, seconds: float, costs: Costs | None = None) ->
         app.controller.lock = timed  # type: ignore[assignment]
         if costs:
             costs.reset()
-        u0, f0, t0 = app.session.updates_done, len(probe.frames), time.perf_counter()
+        u0, f0, t0, cpu0 = app.session.updates_done, len(probe.frames), time.perf_counter(), time.thread_time()
         await asyncio.sleep(seconds)
-        u1, f1, t1 = app.session.updates_done, len(probe.frames), time.perf_counter()
+        u1, f1, t1, cpu1 = app.session.updates_done, len(probe.frames), time.perf_counter(), time.thread_time()
         share = {k: v / (t1 - t0) for k, v in costs.snapshot().items()} if costs else {}
         paused = probe.expect("paused after")
         start = time.perf_counter()
@@ -482,7 +482,8 @@ async def continue_rate(scenario, seconds: float, costs: Costs | None = None) ->
         app.controller.lock = real_lock
         await pilot.pause()
         assert not app.controller.running, "continue did not pause"
-    return ContinueResult((u1 - u0) / (t1 - t0), (f1 - f0) / (t1 - t0), shown - start, timed.waits, share, views)
+    return ContinueResult((u1 - u0) / (t1 - t0), (f1 - f0) / (t1 - t0), shown - start, timed.waits, share, views,
+                          (cpu1 - cpu0) / (t1 - t0))
 
 
 def headless_rate(scenario, seconds: float) -> float:
@@ -642,6 +643,7 @@ def main() -> int:
         if same_path is not None:
             row(f"    headless Debugger.run (the worker's code, no UI), {label}: updates/s", f"{same_path:,.0f}")
             row(f"    ratio app / headless Debugger.run, {label}", f"{result.rate / same_path:.0%}")
+        row(f"    UI thread's CPU time (redraws), {label}: share of wall time", f"{result.ui_cpu:.0%}")
         waits = result.lock_waits or [0.0]
         row(f"    pause key → 'paused' frame, {label}", ms(result.pause_latency))
         row(f"    UI thread blocked on the session lock, {label}: median (max of {len(result.lock_waits)})",

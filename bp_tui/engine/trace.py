@@ -78,8 +78,10 @@ def trace_records(session: TrainingSession, updates: int | None = None) -> Itera
 
 def trace_lines(session: TrainingSession, updates: int | None = None) -> Iterator[bytes]:
     """The trace's lines, each ending in a newline, as :func:`dumps` would write them."""
+    numbers = 2 * sum(a.size for arrays in (session.W, session.b) for a in arrays[1:] if a is not None)
+    line = trace_json.plain_line if numbers + 8 < trace_json.SMALL else trace_json.dumps_line
     for record in _records(session, updates, _arrays):
-        yield trace_json.dumps_line(record)
+        yield line(record)
 
 
 def write_trace(session: TrainingSession, out: IO[str], updates: int | None = None) -> None:

@@ -13,10 +13,11 @@ differs in three ways, each handled here:
 - it writes no spaces after ``,`` and ``:``: they are added (the records hold
   only numbers and fixed key names, so no string can contain them).
 
-Each top-level value is written by its own orjson call, and only the
-values holding odd numbers are split and spliced; the keys are written
-here, so only the arrays' commas need a space.  A small record goes the
-standard way (there the checks would cost more).
+A record is checked in one go; a large one (784-128-10) is written one
+value at a time, so only the values holding odd numbers are split and
+spliced and the keys need no pass over the megabytes; a medium one in one
+orjson call.  A small record goes the standard way (there the checks
+would cost more).
 tests/engine/test_trace_bytes.py compares with ``json.dumps``;
 benchmarks/trace.py measures the lines per second.
 """
@@ -33,6 +34,9 @@ _ODD_LOW, _ODD_HIGH = 1e-10, 1e-4
 #: Records with fewer numbers go through ``json.dumps``: below this, NumPy's
 #: checks cost more than formatting the numbers (measured on xor and sine).
 SMALL = 256
+#: Records with more numbers are written one value at a time (fewer passes over megabytes);
+#: smaller ones in one orjson call (fewer calls).
+PER_VALUE = 20_000
 
 
 def dumps(value) -> bytes:
@@ -50,59 +54,106 @@ def dumps_line(value) -> bytes:
     return _dumps(value, b"\n")
 
 
+def plain_line(record: dict) -> bytes:
+    """``json.dumps`` of a record of a small network, and a newline: the checks of the orjson path
+    would cost more than they save there (:func:`dumps_line` picks this too, after checking)."""
+    plain = {}
+    for key, v in record.items():
+        if isinstance(v, list):
+            plain[key] = [a.tolist() if isinstance(a, np.ndarray) else _plain(a) for a in v]
+        else:
+            plain[key] = _plain(v)
+    return json.dumps(plain).encode("ascii") + b"\n"
+
+
 def _dumps(value, end: bytes) -> bytes:
     numbers = _numbers(value) if isinstance(value, dict) else None
-    if numbers is None or sum(a.size for a in numbers) < SMALL:
+    total = 0 if numbers is None else sum(a.size for a in numbers)
+    if numbers is None or total < SMALL:
         return json.dumps(_plain(value)).encode("ascii") + end
-    odd = []
-    for a in numbers:
-        if not np.isfinite(a).all():  # the contract's NaN / Infinity: the standard way
-            return json.dumps(_plain(value)).encode("ascii") + end
-        size = np.abs(a)
-        odd.append((size >= _ODD_LOW) & (size < _ODD_HIGH))
+    flat = np.concatenate(numbers)
+    if not np.isfinite(flat).all():  # the contract's NaN / Infinity: the standard way
+        return json.dumps(_plain(value)).encode("ascii") + end
+    size = np.abs(flat)
+    odd = (size >= _ODD_LOW) & (size < _ODD_HIGH)
     import orjson  # here, not at the top: small traces and `bp-tui check` never load it
 
-    out = [b"{"]
-    masks = iter(odd)
-    for key, v in value.items():
-        out.append(b'"%s": ' % key.encode("ascii") if len(out) == 1 else b', "%s": ' % key.encode("ascii"))
-        if isinstance(v, int | float):  # np.float64 too: json spells it as a float
-            out.append(json.dumps(v).encode("ascii"))
-            if isinstance(v, float):
-                next(masks)
-        else:
-            _write_arrays(out, v, masks, orjson)
-    out.append(b"}" + end)
+    if total >= PER_VALUE:
+        return _per_value(value, odd, end, orjson)
+    text = orjson.dumps(_given(value, odd), option=orjson.OPT_SERIALIZE_NUMPY)
+    if not odd.any():
+        return text.replace(b",", b", ").replace(b":", b": ") + end
+    out: list[bytes] = []
+    _splice(out, text, flat[odd], colons=True)
+    out.append(end)
     return b"".join(out)
 
 
-def _write_arrays(out: list[bytes], arrays, masks, orjson) -> None:
-    """Appends the JSON of a list of arrays (or []) to ``out``, odd numbers spelled by ``repr``.
-
-    Odd numbers are written as NaN (orjson: null), then each null is
-    replaced by the number's repr, in order.
-    """
-    given, odd = [], []
-    for a in arrays:
-        if not isinstance(a, np.ndarray):
-            given.append(a)
-            continue
-        mask = next(masks)
-        if mask.any():
-            odd.append(a.ravel()[mask])
-            given.append(np.where(mask.reshape(a.shape), np.nan, a))
+def _given(record: dict, odd: np.ndarray) -> dict:
+    """The record as orjson takes it (arrays C-ordered), the numbers where ``odd`` (in
+    :func:`_numbers`' order) made NaN, which orjson writes as null."""
+    given: dict = {}
+    at = 0
+    for key, v in record.items():
+        if isinstance(v, float):
+            given[key] = float("nan") if odd[at] else v
+            at += 1
+        elif isinstance(v, list | tuple):
+            given[key] = _marked(v, odd, at)
+            at += sum(a.size for a in v if isinstance(a, np.ndarray))
         else:
-            given.append(np.ascontiguousarray(a))  # orjson takes C-ordered arrays only
-    text = orjson.dumps(given, option=orjson.OPT_SERIALIZE_NUMPY)
-    if not odd:
-        out.append(text.replace(b",", b", "))
-        return
-    spelled = json.dumps(np.concatenate(odd).tolist())[1:-1].encode("ascii").split(b", ")
+            given[key] = v
+    return given
+
+
+def _marked(arrays, odd: np.ndarray, at: int) -> list:
+    """A list of arrays (or []) with the numbers where ``odd[at:]`` made NaN."""
+    marked: list = []
+    for a in arrays:
+        if isinstance(a, np.ndarray):
+            here = odd[at:at + a.size]
+            marked.append(np.where(here.reshape(a.shape), np.nan, a) if here.any() else np.ascontiguousarray(a))
+            at += a.size
+        else:
+            marked.append(a)
+    return marked
+
+
+def _splice(out: list[bytes], text: bytes, odd_values: np.ndarray, colons: bool) -> None:
+    """Appends ``text`` to ``out`` with each null replaced by the next odd number's repr, in order,
+    and a space after each comma (and colon)."""
+    spelled = json.dumps(odd_values.tolist())[1:-1].encode("ascii").split(b", ")
     pieces = text.split(b"null")
     for piece, number in zip(pieces, spelled, strict=False):
-        out.append(piece.replace(b",", b", "))
+        piece = piece.replace(b",", b", ")
+        out.append(piece.replace(b":", b": ") if colons else piece)
         out.append(number)
-    out.append(pieces[-1].replace(b",", b", "))
+    piece = pieces[-1].replace(b",", b", ")
+    out.append(piece.replace(b":", b": ") if colons else piece)
+
+
+def _per_value(record: dict, odd: np.ndarray, end: bytes, orjson) -> bytes:
+    """A large record, one orjson call per value: only the values holding odd numbers are split
+    and spliced, and the keys are written here (no pass over megabytes for the colons)."""
+    out = [b"{"]
+    at = 0
+    for key, v in record.items():
+        out.append(b'"%s": ' % key.encode("ascii") if len(out) == 1 else b', "%s": ' % key.encode("ascii"))
+        if isinstance(v, int | float):  # np.float64 too: json spells it as a float
+            out.append(json.dumps(v).encode("ascii"))
+            at += isinstance(v, float)
+            continue
+        count = sum(a.size for a in v if isinstance(a, np.ndarray))
+        text = orjson.dumps(_marked(v, odd, at), option=orjson.OPT_SERIALIZE_NUMPY)
+        mine = odd[at:at + count]
+        at += count
+        if mine.any():
+            values = np.concatenate([a.ravel() for a in v if isinstance(a, np.ndarray)])
+            _splice(out, text, values[mine], colons=False)
+        else:
+            out.append(text.replace(b",", b", "))
+    out.append(b"}" + end)
+    return b"".join(out)
 
 
 def _numbers(record: dict) -> list[np.ndarray] | None:

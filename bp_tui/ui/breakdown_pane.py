@@ -11,6 +11,7 @@ them out.
 
 from __future__ import annotations
 
+import time
 from typing import cast
 
 from rich.console import Group, JustifyMethod
@@ -32,10 +33,15 @@ from .description_screen import reflow
 from .fmt import number, term
 from .keys import key_for
 from .output_text import render_output_step
+from .pace import FULL, PACES
 from .selection import Selection
 from .snapshot import Snapshot
 
 MAX_ROWS = 8  # samples (or next-layer nodes) listed before "... n more"
+# A full-speed run's breakdown is drawn again at most this often: its tables cost more than half
+# of a redraw's time on the UI thread (time the training worker loses to the GIL), and numbers
+# changing four times a second cannot be read anyway.  Paced runs and stops draw every snapshot.
+FULL_SPEED_SECONDS = 1.0
 
 
 def weight_name(sel: Selection) -> str:
@@ -60,11 +66,18 @@ class BreakdownPane(Widget, can_focus=False):
         self._content: Group | None = None
         self._strips: list[Strip] = []
         self._width = 0
+        self._drawn_at = -FULL_SPEED_SECONDS  # time.monotonic() of the last snapshot drawn
 
     def watch_snapshot(self, snapshot: Snapshot | None) -> None:
-        if snapshot is not None:
-            self._content = render_breakdown(snapshot)
-            self._draw()
+        if snapshot is None:
+            return
+        now = time.monotonic()
+        if (snapshot.running and snapshot.pace == PACES[FULL].name
+                and now - self._drawn_at < FULL_SPEED_SECONDS and self._content is not None):
+            return
+        self._drawn_at = now
+        self._content = render_breakdown(snapshot)
+        self._draw()
 
     def on_resize(self) -> None:
         self._draw()

@@ -118,6 +118,31 @@ def test_a_large_network_trace_is_json_dumps(tmp_path):
     assert len(records) == 4
     for record in records:
         assert dumps(record) == reference(record)
+    again = TrainingSession(load_scenario(ROOT / "screenshots" / "wide784.toml"))
+    lines = list(trace_module.trace_lines(again, 3))  # what `bp-tui trace` writes: the newline in the same join
+    assert lines == [reference(record) + b"\n" for record in records]
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_the_lines_written_are_json_dumps_of_each_record(name):
+    """``trace_lines`` (what ``bp-tui trace`` writes; small networks take a shorter path) against
+    ``json.dumps`` of the records of a second session, line by line."""
+    lines = list(trace_module.trace_lines(TrainingSession(load_scenario(name)), 60))
+    records = list(trace_module._records(TrainingSession(load_scenario(name)), 60, trace_module._arrays))
+    assert lines == [reference(record) + b"\n" for record in records]
+
+
+def test_values_with_and_without_odd_numbers_side_by_side():
+    """Each value is written on its own: a value without odd numbers between two with them, an odd loss,
+    empty lists, a transposed (non-contiguous) array, and keys in an unusual order."""
+    rng = np.random.default_rng(3)
+    plain = rng.normal(size=(30, 20))
+    odd = rng.normal(size=(40, 10)) * 1e-6
+    record = {"loss": 3.5e-06, "weights": [odd, []], "step": 7, "biases": [plain.T, plain[:, 0]],
+              "grad_weights": [[], odd[::2]], "epoch": 2}
+    line = dumps(record)
+    assert line == reference(record)
+    assert line.startswith(b'{"loss": 3.5e-06, "weights": [[[') and line.endswith(b'"epoch": 2}')
 
 
 def test_write_trace_to_a_text_stream_and_to_bytes():
