@@ -28,26 +28,26 @@ def count(text: str) -> int:
     return value
 
 
-def megabytes(text: str) -> float:
-    """A memory size in MiB, 1 to 1,000,000 (``--history-mb``)."""
+def _megabytes(text: str, zero_allowed: bool) -> float:
+    """A memory size in MiB, 1 to 1,000,000, or also 0 (none) where ``zero_allowed``."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text[:20]!r}") from None
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be from 1 to 1000000 megabytes, got {text[:20]}")
+    if not ((zero_allowed and value == 0) or 1 <= value <= 1_000_000):
+        range_ = "0 (none) or from 1" if zero_allowed else "from 1"
+        raise argparse.ArgumentTypeError(f"must be {range_} to 1000000 megabytes, got {text[:20]}")
     return value
+
+
+def megabytes(text: str) -> float:
+    """A memory size in MiB, 1 to 1,000,000 (``--history-mb``)."""
+    return _megabytes(text, zero_allowed=False)
 
 
 def megabytes_or_none(text: str) -> float:
     """A size in MiB, 0 (none) or 1 to 1,000,000 (``--history-disk-mb``)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of megabytes, got {text[:20]!r}") from None
-    if not (value == 0 or 1 <= value <= 1_000_000):
-        raise argparse.ArgumentTypeError(f"must be 0 (none) or from 1 to 1000000 megabytes, got {text[:20]}")
-    return value
+    return _megabytes(text, zero_allowed=True)
 
 
 #: ``--size`` bounds: big enough for any screen, small enough to render in seconds.
